@@ -1,0 +1,318 @@
+"""The router: a pure function from a prompt (and its session) to a tier.
+
+How it decides, in order:
+1. Set pasted material aside (`prompt_text.split`) and read only the ask.
+2. Find which lexicons (signals) fire, and where.
+3. Short approvals keep the session's tier (kind `continue`); complaints
+   about the last answer step one tier up (kind `escalate`).
+4. Otherwise the ask's leading intent sets a base tier (lookups and
+   explanations: haiku; coding and debugging: sonnet; design: opus), and
+   evidence of hard reasoning (concurrency, memory safety, security, system
+   architecture and performance, wide scope, heisenbugs) lifts it to opus.
+   Evidence of small scope or read-only intent holds it down: when in doubt,
+   one tier lower. Team rules from the config apply last.
+
+No I/O happens here; the rule set is compiled once by `routing.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from routing import prompt_text
+from routing.decision import Context, Decision
+from routing.rules import TOKEN, RuleSet, compile_rules
+from routing.tiers import TIERS, rank, step_up
+
+INTENTS = ("lookup", "explain", "code", "diagnose", "design")
+HARD = ("concurrency", "memory", "security", "architecture", "system_performance", "caching")
+# Weight of each hard-reasoning topic as evidence for opus.
+HARD_WEIGHT = {
+    "concurrency": 1.6,
+    "memory": 1.6,
+    "security": 1.3,
+    "architecture": 1.2,
+    "system_performance": 1.2,
+    "caching": 1.0,
+}
+OPUS_AT = 1.5  # evidence needed to lift a task to opus
+
+# Words that may stand between a clause boundary and its verb without
+# making the verb less of a command: "can you please write ...".
+_LEAD_INS = frozenset(
+    "and then also please pls plz can could would will you to let's lets we i need want help me now first "
+    "next just ok okay so hey hi quickly us ich bitte je yo eu por favor kannst du peux tu tu puedes "
+    "you'll lets's".split()
+)
+_BOUNDARY = frozenset(".!?;:,\n()")
+_NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
+
+_default_rules: Optional[RuleSet] = None
+
+
+def default_rules() -> RuleSet:
+    global _default_rules
+    if _default_rules is None:
+        _default_rules = compile_rules()
+    return _default_rules
+
+
+class _Signals:
+    """Which signals fired in the ask, and which intents open a clause."""
+
+    __slots__ = ("first", "initial", "n_tokens")
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}  # signal -> earliest token index
+        self.initial: dict[str, int] = {}  # intent -> earliest clause-initial index
+        self.n_tokens = 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.first
+
+
+def _find(rules: RuleSet, question: str) -> _Signals:
+    low = question.lower()
+    spans = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(low)]
+    toks = [s[0] for s in spans]
+    out = _Signals()
+    out.n_tokens = len(toks)
+    phrases, starters, max_len = rules.phrases, rules.starters, rules.max_len
+    n = len(toks)
+    for i in range(n):
+        if toks[i] not in starters:
+            continue
+        for j in range(min(max_len, n - i), 0, -1):
+            names = phrases.get(tuple(toks[i : i + j]))
+            if not names:
+                continue
+            opens = _opens_clause(low, spans, i)
+            for name in names:
+                if name not in out.first:
+                    out.first[name] = i
+                if opens and name in INTENTS and name not in out.initial:
+                    out.initial[name] = i
+    far = n + 1
+    if not low.isascii():
+        for sub, name in rules.substrings:
+            if sub in low:
+                pos = low.index(sub)
+                out.first.setdefault(name, far)
+                # Chinese and Japanese have no spaces to find clause starts:
+                # count an intent word near the start as opening the ask.
+                if name in INTENTS and name not in out.initial and (pos < 12 or not spans):
+                    out.initial[name] = 0 if pos < 4 else 1
+    for rx, name in rules.regexes:
+        if name not in out.first and rx.search(question):
+            out.first[name] = far
+    return out
+
+
+def _opens_clause(low: str, spans: list[tuple[str, int, int]], i: int) -> bool:
+    while i > 0:
+        prev_end = spans[i - 1][2]
+        if any(c in _BOUNDARY for c in low[prev_end : spans[i][1]]):
+            return True
+        if spans[i - 1][0] not in _LEAD_INS:
+            return False
+        i -= 1
+    return True
+
+
+def _is_continue(question: str, sig: _Signals) -> bool:
+    if "continue" not in sig:
+        return False
+    if sig.n_tokens > 8 or len(question) > 60:
+        return False
+    # An approval that also asks for something new is a task.
+    return not any(k in sig.initial for k in ("code", "design", "diagnose", "lookup")) or sig.n_tokens <= 3
+
+
+def _is_escalation(sig: _Signals) -> bool:
+    unhappy = "dissatisfied" in sig
+    deeper = "deeper" in sig
+    if unhappy and deeper:
+        return sig.n_tokens <= 80
+    if unhappy:
+        return sig.n_tokens <= 30 and "design" not in sig.initial
+    if deeper:
+        return sig.n_tokens <= 14 and not any(k in sig.initial for k in ("code", "design", "lookup"))
+    return False
+
+
+def _session_tier(context: Optional[Context]) -> Optional[str]:
+    if context is None:
+        return None
+    if context.current_tier in TIERS:
+        return context.current_tier
+    for t in reversed(context.recent):
+        if t in TIERS:
+            return t
+    return None
+
+
+def classify(prompt: object, context: Optional[Context] = None, rules: Optional[RuleSet] = None) -> Decision:
+    """Route one prompt. Never raises on odd input: junk routes like an empty prompt."""
+    rules = rules or default_rules()
+    if isinstance(prompt, bytes):
+        prompt = prompt.decode("utf-8", "replace")
+    elif not isinstance(prompt, str):
+        prompt = "" if prompt is None else str(prompt)
+    text = prompt.replace("\x00", " ")
+    question, paste = prompt_text.split(text)
+    session = _session_tier(context)
+    if not question.strip():
+        return Decision(session or "haiku", "continue" if session else "task", 0.3, ["empty prompt"], "none")
+
+    sig = _find(rules, question)
+    if _is_continue(question, sig):
+        tier = session or "sonnet"
+        return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
+    if _is_escalation(sig):
+        base = session or "sonnet"
+        tier = step_up(base)
+        why = [rules.reasons[s] for s in ("dissatisfied", "deeper") if s in sig]
+        why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
+        return Decision(tier, "escalate", 0.8, why, "escalate")
+
+    return _apply_user_rules(rules, question, _task(rules, question, paste, sig))
+
+
+def _primary_intent(sig: _Signals) -> str:
+    if sig.initial:
+        return min(sig.initial, key=lambda k: (sig.initial[k], INTENTS.index(k)))
+    present = [k for k in INTENTS if k in sig]
+    return min(present, key=lambda k: sig.first[k]) if present else ""
+
+
+def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
+    reasons: list[str] = []
+    intent = _primary_intent(sig)
+    read_only = "read_only" in sig
+    wants_cause = "diagnose" in sig
+    hard = [h for h in HARD if h in sig]
+
+    # "find the race condition" is a bug hunt, not a lookup.
+    if intent in ("lookup", "") and hard and any(h in ("concurrency", "memory") for h in hard) and not read_only:
+        intent = "diagnose"
+        wants_cause = True
+
+    # Base tier from what the ask does.
+    if intent in ("lookup", "explain"):
+        base = "haiku"
+        reasons.append(rules.reasons[intent])
+        # "explain ... and fix it": any clause that commands a change is coding.
+        if "code" in sig.initial and not read_only:
+            base = "sonnet"
+            reasons.append(rules.reasons["code"])
+        elif wants_cause and "diagnose" in sig.initial and not read_only:
+            base = "sonnet"
+            reasons.append(rules.reasons["diagnose"])
+    elif intent == "design":
+        base = "sonnet"
+        reasons.append(rules.reasons["design"])
+    elif intent in ("code", "diagnose"):
+        base = "sonnet"
+        reasons.append(rules.reasons[intent])
+    else:
+        # No intent word at all: a short question is most likely a lookup.
+        short_q = question.rstrip().endswith("?") and sig.n_tokens <= 14
+        base = "haiku" if short_q else "sonnet"
+        reasons.append("short question with no coding ask" if short_q else "no clear signal: default to everyday coding")
+
+    # Evidence that the task needs deep reasoning.
+    evidence = 0.0
+    for h in hard:
+        evidence += HARD_WEIGHT[h]
+        reasons.append(rules.reasons[h])
+    if len(hard) > 1:
+        evidence += 0.3 * (len(hard) - 1)
+    if intent == "design":
+        evidence += 1.0 if "design" in sig.initial else 0.6
+    elif "design" in sig:
+        evidence += 0.4
+    if "broad_scope" in sig:
+        evidence += 1.2
+        reasons.append(rules.reasons["broad_scope"])
+    if "nondeterministic" in sig and (wants_cause or hard or intent in ("code", "")):
+        evidence += 1.0 if wants_cause else 0.6
+        reasons.append(rules.reasons["nondeterministic"])
+    if wants_cause and hard:
+        evidence += 0.4
+
+    # Evidence that it does not.
+    damp = 0.0
+    if "small_scope" in sig:
+        damp += 0.7
+    if read_only:
+        damp += 1.5
+    if intent in ("lookup", "explain") and not wants_cause:
+        damp += 1.2
+        if "hard_topic_as_subject" in sig:
+            damp += 1.0
+    if "clear_error" in sig or paste == "trace":
+        damp += 0.6 if not hard else 0.3
+    if intent == "code" and not hard and "broad_scope" not in sig:
+        damp += 0.5
+    if damp and evidence:
+        reasons.append(
+            next(rules.reasons[s] for s in ("read_only", "small_scope", "hard_topic_as_subject", "clear_error", intent)
+                 if s in sig or s == intent)
+            if intent else rules.reasons.get("small_scope", "small scope")
+        )
+
+    score = evidence - damp
+    if score >= OPUS_AT:
+        tier = "opus"
+        confidence = min(0.95, 0.6 + 0.1 * (score - OPUS_AT))
+    elif intent == "design" and score >= OPUS_AT - 0.6:
+        tier = "opus"
+        confidence = 0.55
+    else:
+        tier = base
+        # Close calls toward opus lower our confidence in the cheaper tier.
+        near = max(0.0, score) / OPUS_AT
+        strong_base = intent in sig.initial
+        confidence = (0.8 if strong_base else 0.6) - 0.25 * near
+        if tier == "haiku" and ("code" in sig or "diagnose" in sig):
+            confidence -= 0.1
+    if paste:
+        reasons.append(f"pasted {paste} set aside; routed on the question")
+    reasons.extend(_why_not(tier, base, score))
+    return Decision(tier, "task", confidence, reasons, intent or "task")
+
+
+def _why_not(tier: str, base: str, score: float) -> list[str]:
+    """Say why the other tiers lost, so `route explain` shows the whole choice."""
+    if tier == "opus":
+        return [f"not {base}: deep-reasoning evidence {score:.1f} >= {OPUS_AT}"]
+    out = [f"not opus: deep-reasoning evidence {score:.1f} < {OPUS_AT}"]
+    if tier == "sonnet":
+        out.append("not haiku: the ask is more than a lookup or an explanation")
+    else:
+        out.append("not sonnet: nothing to write or change")
+    return out
+
+
+def _apply_user_rules(rules: RuleSet, question: str, decision: Decision) -> Decision:
+    if not rules.user_rules:
+        return decision
+    low = question.lower()
+    toks = TOKEN.findall(low)
+    grams = {tuple(toks[i : i + n]) for n in range(1, 5) for i in range(len(toks) - n + 1)}
+    for rule in rules.user_rules:
+        hit = (
+            any(p in grams for p in rule.phrases)
+            or any(s in low for s in rule.substrings)
+            or any(r.search(question) for r in rule.regexes)
+        )
+        if not hit:
+            continue
+        current = rank(decision.tier)
+        want = rank(rule.tier)
+        if rule.mode == "floor" and current >= want or rule.mode == "ceiling" and current <= want:
+            continue
+        decision.tier = rule.tier
+        decision.reasons.append(rule.reason)
+        decision.confidence = max(decision.confidence, 0.9)
+    return decision

@@ -1,0 +1,60 @@
+"""The `route` command line: wiring only.
+
+Each command lives in its own module under routing/commands and is imported
+only when it runs, so `route status` pays for nothing but itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any, Optional, Sequence
+
+# name -> module under routing.commands that defines `command`
+COMMANDS = {
+    "explain": "explain",
+    "classify": "classify",
+    "eval": "eval_cmd",
+    "config": "config_cmd",
+}
+
+NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Any:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from routing import passthrough
+
+    if passthrough.is_net_tools_call(args):
+        sys.exit(passthrough.run(args))
+    import click
+
+    class LazyGroup(click.Group):
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted(COMMANDS)
+
+        def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+            mod = COMMANDS.get(name)
+            if mod is None:
+                return None
+            return importlib.import_module(f"routing.commands.{mod}").command  # type: ignore[no-any-return]
+
+    @click.group(
+        cls=LazyGroup,
+        invoke_without_command=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        epilog=NET_TOOLS_HINT,
+    )
+    @click.version_option(package_name="modelroute", prog_name="modelroute")
+    @click.pass_context
+    def cli(ctx: click.Context) -> None:
+        """modelroute: send each AI coding prompt to the cheapest model tier that does it well.
+
+        \b
+        Example:
+            route explain "find where parse_config is defined"
+        """
+        if ctx.invoked_subcommand is None:
+            click.echo(ctx.get_help())
+
+    return cli.main(args=args, prog_name="route")
