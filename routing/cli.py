@@ -16,6 +16,8 @@ COMMANDS = {
     "classify": "classify",
     "eval": "eval_cmd",
     "config": "config_cmd",
+    "install": "install",
+    "uninstall": "uninstall",
 }
 
 NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."

@@ -35,13 +35,15 @@ class FileOpsError(Exception):
 class Change:
     """What one operation did (or, in a dry run, would do) to one file."""
 
-    __slots__ = ("path", "status", "note", "diff")
+    __slots__ = ("path", "status", "note", "diff", "details")
 
     def __init__(self, path: PathLike, status: str, note: str = "", diff: str = "") -> None:
         self.path = Path(path)
         self.status = status
         self.note = note
         self.diff = diff
+        # Extra lines for the user (what was kept, what a mode implies), printed under the summary line.
+        self.details: list[str] = []
 
     @property
     def changed(self) -> bool:

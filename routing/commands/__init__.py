@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -21,3 +21,17 @@ def read_prompt(prompt: str) -> str:
     if prompt == "-":
         return click.get_text_stream("stdin").read()
     return prompt
+
+
+def echo_changes(changes: "list[Any]", dry_run: bool = False) -> None:
+    """Print what install/uninstall did: diffs first in a dry run, then one line per file."""
+    if dry_run:
+        for c in changes:
+            if c.diff:
+                click.echo(c.diff, nl=False)
+    for c in changes:
+        click.echo(str(c))
+        for line in c.details:
+            click.echo(f"  - {line}")
+    if dry_run:
+        click.echo("dry run: nothing was written")

@@ -1,0 +1,458 @@
+"""`route install --claude` / `route uninstall --claude`: the settings.json merge."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from routing import claude_settings as cs
+from routing import install_record
+from routing.cli import main
+
+REALISTIC = """{
+  "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "permissions": {
+    "allow": [
+      "Bash(npm run test:*)",
+      "Read(~/.zshrc)"
+    ],
+    "deny": [
+      "Read(./.env)"
+    ]
+  },
+  "env": {
+    "BASH_DEFAULT_TIMEOUT_MS": "60000"
+  },
+  "hooks": {
+    "PreToolUse": [
+      {
+        "matcher": "Bash",
+        "hooks": [
+          {
+            "type": "command",
+            "command": "~/bin/check-bash.sh",
+            "timeout": 5
+          }
+        ]
+      }
+    ],
+    "Stop": [
+      {
+        "hooks": [
+          {
+            "type": "command",
+            "command": "notify-send done"
+          }
+        ]
+      }
+    ]
+  },
+  "includeCoAuthoredBy": false,
+  "cleanupPeriodDays": 30,
+  "feedbackSurveyState": {
+    "lastShownTime": 1754000000000
+  }
+}
+"""
+
+
+@pytest.fixture
+def hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Stand-in hook scripts, so these tests pin the merge, not the hooks."""
+    d = tmp_path / "site" / "routing" / "_hooks"
+    d.mkdir(parents=True)
+    for script in cs.OUR_SCRIPTS:
+        (d / script).write_text("import sys\n")
+    monkeypatch.setattr(cs, "hooks_dir", lambda: d)
+    return d
+
+
+def route(*args: str) -> tuple[int, str]:
+    """Run the CLI in-process (so the stand-in hooks apply); (exit code, stdout+stderr)."""
+    out = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            main(list(args))
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return code, out.getvalue()
+
+
+def settings_file(home: Path) -> Path:
+    return home / ".claude" / "settings.json"
+
+
+def write_settings(home: Path, text: str = REALISTIC) -> Path:
+    p = settings_file(home)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def our_commands(doc: dict) -> list[str]:
+    out = []
+    for groups in doc.get("hooks", {}).values():
+        for g in groups:
+            out += [h["command"] for h in g["hooks"] if "modelroute" in h["command"]]
+    return out
+
+
+def test_install_keeps_every_foreign_key_and_hook(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    code, out = route("install", "--claude")
+    assert code == 0, out
+    doc = json.loads(p.read_text())
+    orig = json.loads(REALISTIC)
+    assert list(doc)[: len(orig)] == list(orig)  # order kept, ours appended
+    for key in ("$schema", "permissions", "includeCoAuthoredBy", "cleanupPeriodDays", "feedbackSurveyState"):
+        assert doc[key] == orig[key]
+    assert doc["env"] == orig["env"]
+    assert doc["hooks"]["Stop"] == orig["hooks"]["Stop"]
+    assert doc["hooks"]["PreToolUse"][0] == orig["hooks"]["PreToolUse"][0]
+    agent = doc["hooks"]["PreToolUse"][1]
+    assert agent["matcher"] == "Agent|Task"
+    for event in ("UserPromptSubmit", "SessionStart", "SessionEnd"):
+        (group,) = doc["hooks"][event]
+        assert "matcher" not in group
+        (h,) = group["hooks"]
+        assert h["type"] == "command" and h["timeout"] > 0
+    assert doc["model"] == "sonnet"
+    assert "modelroute" in doc["statusLine"]["command"]
+    assert len(our_commands(doc)) == 4
+    assert f"{p}: MODIFIED" in out
+
+
+def test_hook_commands_are_the_absolute_interpreter_and_script(isolated_home: Path, hooks: Path) -> None:
+    import shlex
+    import sys
+
+    route("install", "--claude")
+    doc = json.loads(settings_file(isolated_home).read_text())
+    cmd = doc["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"]
+    argv = shlex.split(cmd, comments=True)
+    assert argv == [os.path.abspath(sys.executable), str(hooks / "user_prompt_submit.py")]
+    assert cmd.endswith("# modelroute")
+
+
+def test_install_idempotent(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude")
+    first = p.read_bytes()
+    code, out = route("install", "--claude")
+    assert code == 0
+    assert p.read_bytes() == first
+    assert f"{p}: already installed" in out
+    assert f"{cs.target().agent_file}: already installed" in out
+    assert "MODIFIED" not in out
+
+
+def test_backup_made_once_and_never_overwritten(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude", "--mode", "simple")
+    route("install", "--claude", "--mode", "smart")
+    backup = p.with_name("settings.json.modelroute-backup")
+    assert backup.read_text() == REALISTIC
+
+
+def test_dry_run_writes_nothing_and_shows_diff(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    before = sorted(str(x) for x in isolated_home.rglob("*"))
+    code, out = route("install", "--claude", "--dry-run")
+    assert code == 0
+    assert p.read_text() == REALISTIC
+    assert sorted(str(x) for x in isolated_home.rglob("*")) == before
+    assert f"--- {p}\n+++ {p}\n" in out
+    assert '+  "model": "sonnet"' in out
+    assert "+model: haiku" in out  # the Explore agent, as a new file
+    assert "nothing was written" in out
+
+
+def test_uninstall_dry_run_writes_nothing(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude")
+    installed = p.read_bytes()
+    code, out = route("uninstall", "--claude", "--dry-run")
+    assert code == 0 and p.read_bytes() == installed
+    assert cs.target().agent_file.exists()
+    assert "-    \"model\": \"sonnet\"" in out or '-  "model": "sonnet"' in out
+
+
+@pytest.mark.parametrize("text, line", [
+    ('{\n  "model": "opus",\n  "hooks": {\n    "Stop": [}\n  }\n}\n', 4),
+    ('{\n  "a": 1,\n}\n', 3),
+    ("{\n  // comment\n}\n", 2),
+])
+def test_invalid_json_is_refused_naming_file_and_line(isolated_home: Path, hooks: Path, text: str, line: int) -> None:
+    p = write_settings(isolated_home, text)
+    code, out = route("install", "--claude")
+    assert code != 0
+    assert str(p) in out and f"line {line}" in out
+    assert "Nothing was changed" in out
+    assert "Traceback" not in out
+    assert p.read_text() == text
+    assert sorted(x.name for x in p.parent.iterdir()) == ["settings.json"]
+
+
+def test_wrong_shapes_are_refused(isolated_home: Path, hooks: Path) -> None:
+    for text in ('["a"]', '{"hooks": []}', '{"hooks": {"Stop": {}}}', '{"env": "x"}'):
+        p = write_settings(isolated_home, text)
+        code, out = route("install", "--claude")
+        assert code != 0 and str(p) in out, text
+        assert p.read_text() == text
+
+
+def test_symlinked_settings_is_refused_unless_asked(isolated_home: Path, hooks: Path, tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "claude-settings.json"
+    real.write_text(REALISTIC)
+    link = settings_file(isolated_home)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(real)
+    code, out = route("install", "--claude")
+    assert code != 0
+    assert "symlink" in out and str(link) in out and "--follow-symlinks" in out
+    assert link.is_symlink() and real.read_text() == REALISTIC
+
+    code, out = route("install", "--claude", "--follow-symlinks")
+    assert code == 0, out
+    assert link.is_symlink()
+    assert "Agent|Task" in real.read_text()
+    code, out = route("uninstall", "--claude", "--follow-symlinks")
+    assert code == 0, out
+    assert link.is_symlink() and real.read_text() == REALISTIC
+
+
+def test_read_only_settings_file_is_refused_clearly(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    os.chmod(p, 0o444)
+    code, out = route("install", "--claude")
+    assert code != 0
+    assert str(p) in out and "read-only" in out
+    assert "Traceback" not in out
+    assert p.read_text() == REALISTIC
+
+
+def test_read_only_home_is_refused_clearly(isolated_home: Path, hooks: Path) -> None:
+    os.chmod(isolated_home, 0o555)
+    try:
+        code, out = route("install", "--claude")
+    finally:
+        os.chmod(isolated_home, 0o755)
+    assert code != 0
+    assert "read-only" in out and "Traceback" not in out
+    assert not (isolated_home / ".claude").exists()
+
+
+def test_install_keeps_file_mode(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    os.chmod(p, 0o640)
+    route("install", "--claude")
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+
+
+def test_uninstall_restores_original_bytes(isolated_home: Path, hooks: Path) -> None:
+    # Not in json.dumps style: restoring must come from the original bytes.
+    text = REALISTIC.replace('"Read(./.env)"\n    ]', '"Read(./.env)"]').replace("  ", "\t")
+    p = write_settings(isolated_home, text)
+    route("install", "--claude")
+    assert "\t\"model\": \"sonnet\"" in p.read_text()  # tab indentation kept
+    code, out = route("uninstall", "--claude")
+    assert code == 0, out
+    assert p.read_text() == text
+    assert not p.with_name("settings.json.modelroute-backup").exists()
+    assert not cs.target().agent_file.exists()
+    code, out = route("uninstall", "--claude")
+    assert f"{p}: not installed" in out and p.read_text() == text
+
+
+def test_uninstall_without_the_record_still_restores(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude", "--mode", "simple")
+    Path(install_record.record_file()).unlink()
+    route("uninstall", "--claude")
+    assert p.read_text() == REALISTIC
+
+
+def test_uninstall_removes_the_file_it_created(isolated_home: Path, hooks: Path) -> None:
+    code, out = route("install", "--claude")
+    assert code == 0
+    p = settings_file(isolated_home)
+    assert json.loads(p.read_text())["model"] == "sonnet"
+    assert stat.S_IMODE(p.stat().st_mode) == 0o600
+    route("uninstall", "--claude")
+    assert not (isolated_home / ".claude").exists()
+
+
+def test_uninstall_keeps_changes_made_since(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude")
+    doc = json.loads(p.read_text())
+    doc["theme"] = "light"
+    doc["model"] = "opus"  # what /model opus writes
+    doc["hooks"]["UserPromptSubmit"][0]["hooks"].append({"type": "command", "command": "mine.sh"})
+    p.write_text(json.dumps(doc, indent=2))
+    route("uninstall", "--claude")
+    after = json.loads(p.read_text())
+    assert after["theme"] == "light" and after["model"] == "opus"
+    assert after["hooks"]["UserPromptSubmit"] == [{"hooks": [{"type": "command", "command": "mine.sh"}]}]
+    assert our_commands(after) == [] and "statusLine" not in after
+    assert after["hooks"]["PreToolUse"] == json.loads(REALISTIC)["hooks"]["PreToolUse"]
+
+
+def test_uninstall_doesnt_remove_not_our_hooks(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("uninstall", "--claude")
+    assert p.read_text() == REALISTIC
+
+
+def test_uninstall_recognises_older_forms(isolated_home: Path, hooks: Path) -> None:
+    doc = json.loads(REALISTIC)
+    doc["hooks"]["UserPromptSubmit"] = [{"hooks": [
+        {"type": "command", "command": "/old/venv/bin/python /old/site-packages/routing/_hooks/user_prompt_submit.py"}]}]
+    doc["statusLine"] = {"type": "command", "command": "route status --claude"}
+    p = write_settings(isolated_home, json.dumps(doc, indent=2) + "\n")
+    route("uninstall", "--claude")
+    assert json.loads(p.read_text()) == json.loads(REALISTIC)
+
+
+def test_install_upgrades_an_older_entry_in_place(isolated_home: Path, hooks: Path) -> None:
+    doc = json.loads(REALISTIC)
+    doc["hooks"]["PreToolUse"].insert(0, {"matcher": "Agent", "hooks": [
+        {"type": "command", "command": "/gone/python /gone/modelroute/hooks/pre_tool_use.py"}]})
+    p = write_settings(isolated_home, json.dumps(doc, indent=2) + "\n")
+    route("install", "--claude")
+    groups = json.loads(p.read_text())["hooks"]["PreToolUse"]
+    assert [g["matcher"] for g in groups] == ["Agent|Task", "Bash"]
+    assert str(hooks) in groups[0]["hooks"][0]["command"]
+
+
+def test_keeps_users_statusline_and_model_and_says_so(isolated_home: Path, hooks: Path) -> None:
+    doc = json.loads(REALISTIC)
+    doc["model"] = "opus"
+    doc["statusLine"] = {"type": "command", "command": "~/.claude/my-line.sh", "padding": 0}
+    p = write_settings(isolated_home, json.dumps(doc, indent=2) + "\n")
+    code, out = route("install", "--claude")
+    after = json.loads(p.read_text())
+    assert after["model"] == "opus"
+    assert after["statusLine"] == doc["statusLine"]
+    assert "kept your own statusLine" in out and "kept your model" in out
+    route("uninstall", "--claude")
+    assert json.loads(p.read_text()) == doc
+
+
+def test_simple_mode_pins_subagents_to_haiku_and_says_routing_is_off(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    code, out = route("install", "--claude", "--mode", "simple")
+    assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000", "CLAUDE_CODE_SUBAGENT_MODEL": "haiku"}
+    assert "disables per-task routing" in out
+    code, out = route("install", "--claude", "--mode", "smart")
+    assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000"}
+    assert "routed to the tier its task needs" in out
+
+
+def test_smart_mode_warns_about_users_own_subagent_pin(isolated_home: Path, hooks: Path) -> None:
+    doc = {"env": {"CLAUDE_CODE_SUBAGENT_MODEL": "sonnet"}}
+    p = write_settings(isolated_home, json.dumps(doc))
+    code, out = route("install", "--claude")
+    assert json.loads(p.read_text())["env"] == doc["env"]
+    assert "overrides per-task subagent routing" in out
+    route("uninstall", "--claude")
+    assert p.read_text() == json.dumps(doc)
+
+
+def test_simple_mode_on_a_fresh_home_uninstalls_cleanly(isolated_home: Path, hooks: Path) -> None:
+    route("install", "--claude", "--mode", "simple")
+    route("uninstall", "--claude")
+    assert not (isolated_home / ".claude").exists()
+
+
+def test_claude_config_dir_is_honoured(isolated_home: Path, hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    custom = isolated_home / "custom-claude"
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(custom))
+    code, out = route("install", "--claude")
+    assert code == 0
+    assert (custom / "settings.json").is_file() and (custom / "agents" / "Explore.md").is_file()
+    assert not (isolated_home / ".claude").exists()
+    route("uninstall", "--claude")
+    assert not custom.exists()
+
+
+def test_project_install_writes_the_repo_settings(isolated_home: Path, hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = isolated_home / "repo"
+    (repo / "src" / "deep").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    user = write_settings(isolated_home, '{"model": "opus"}\n')
+    monkeypatch.chdir(repo / "src" / "deep")
+    code, out = route("install", "--claude", "--project")
+    assert code == 0, out
+    proj = repo / ".claude" / "settings.json"
+    doc = json.loads(proj.read_text())
+    assert len(our_commands(doc)) == 4
+    assert "model" not in doc  # the user's own model choice is not overridden by the project file
+    assert (repo / ".claude" / "agents" / "Explore.md").is_file()
+    assert user.read_text() == '{"model": "opus"}\n'
+    route("uninstall", "--claude", "--project")
+    assert not (repo / ".claude").exists()
+
+
+def test_project_outside_git_uses_cwd(isolated_home: Path, hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = isolated_home / "plain"
+    d.mkdir()
+    monkeypatch.chdir(d)
+    route("install", "--claude", "--project")
+    assert (d / ".claude" / "settings.json").is_file()
+
+
+def test_users_own_explore_agent_is_kept(isolated_home: Path, hooks: Path) -> None:
+    agent = isolated_home / ".claude" / "agents" / "Explore.md"
+    agent.parent.mkdir(parents=True)
+    agent.write_text("---\nname: Explore\nmodel: sonnet\n---\nmine\n")
+    code, out = route("install", "--claude")
+    assert "kept your own Explore agent" in out
+    route("uninstall", "--claude")
+    assert agent.read_text() == "---\nname: Explore\nmodel: sonnet\n---\nmine\n"
+
+
+def test_edited_explore_agent_survives_uninstall(isolated_home: Path, hooks: Path) -> None:
+    route("install", "--claude")
+    agent = cs.target().agent_file
+    agent.write_text(agent.read_text() + "Also look in docs/.\n")
+    code, out = route("uninstall", "--claude")
+    assert agent.exists() and "edited" in out
+
+
+def test_missing_hook_scripts_refuse_install(isolated_home: Path, hooks: Path) -> None:
+    (hooks / "session_end.py").unlink()
+    code, out = route("install", "--claude")
+    assert code != 0 and "session_end.py" in out
+    assert not (isolated_home / ".claude").exists()
+
+
+def test_merge_is_pure_and_idempotent() -> None:
+    commands = {e: f"/py /x/{e} # modelroute" for e in cs.HOOKS}
+    commands["statusLine"] = "/py /x/status # modelroute"
+    doc = json.loads(REALISTIC)
+    once, added, _ = cs.merge(doc, commands)
+    assert doc == json.loads(REALISTIC)
+    twice, added2, _ = cs.merge(once, commands, prev_added=added)
+    assert twice == once and added2 == []
+    back, _ = cs.unmerge(once, added, doc)
+    assert json.dumps(back) == json.dumps(doc)
+
+
+def test_compact_one_line_file_stays_one_line(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home, '{"theme":"dark"}')
+    route("install", "--claude")
+    text = p.read_text()
+    assert "\n" not in text and text.startswith('{"theme":"dark","hooks":')
+    route("uninstall", "--claude")
+    assert p.read_text() == '{"theme":"dark"}'
