@@ -18,6 +18,7 @@ COMMANDS = {
     "config": "config_cmd",
     "install": "install",
     "uninstall": "uninstall",
+    "doctor": "doctor",
 }
 
 NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."

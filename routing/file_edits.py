@@ -1,0 +1,77 @@
+"""A planned change to one user file: its text before and after, applied through fileops.
+
+Install and uninstall first *plan* every edit (read, compute: no writes), so
+--dry-run can print the diffs, an interactive run can ask before writing, and
+a second run can say "already installed" without touching a byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from routing import fileops
+
+
+class FileEdit:
+    """`before`/`after` are the file's text, None meaning the file is absent."""
+
+    __slots__ = ("path", "before", "after", "what", "mode", "follow", "backup", "generated")
+
+    def __init__(
+        self,
+        path: Path,
+        before: Optional[str],
+        after: Optional[str],
+        what: str,
+        mode: Optional[int] = None,
+        follow: bool = False,
+        backup: bool = True,
+        generated: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.before, self.after = before, after
+        self.what = what  # e.g. "rc block", "Codex profile quick"
+        self.mode = mode  # for a file we create
+        self.follow = follow  # write through a symlink (the user said so)
+        self.backup = backup  # False for files wholly ours: a backup of those is clutter
+        self.generated = generated  # wholly rendered by us: a dry run summarises, no full diff
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def action(self) -> str:
+        if not self.changed:
+            return "unchanged"
+        if self.after is None:
+            return "removed"
+        return "created" if self.before is None else "updated"
+
+    def diff(self) -> str:
+        if self.generated and self.after is not None:
+            n = self.after.count("\n")
+            return f"--- {self.path}\n+++ {self.path}\n# {self.what}: {n} generated lines ({self.action})\n"
+        return fileops.unified_diff(self.path, self.before, self.after)
+
+    def apply(self) -> fileops.Change:
+        """Write the change; raises fileops.FileOpsError naming the file on failure."""
+        if not self.changed:
+            return fileops.Change(self.path, fileops.NO_CHANGE, f"{self.what}: already installed")
+        if self.backup or self.after is None:
+            return fileops.write_change(
+                self.path, self.before, self.after, mode=self.mode, follow=self.follow, note=self.what
+            )
+        fileops.atomic_write(self.path, self.after, mode=self.mode, follow=self.follow)
+        return fileops.Change(self.path, fileops.MODIFIED, self.what, self.diff())
+
+
+class Skipped:
+    """A file we will not touch, and why: reported, and the rest of the work goes on."""
+
+    def __init__(self, path: Path, reason: str, failed: bool = False) -> None:
+        self.path, self.reason, self.failed = path, reason, failed
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

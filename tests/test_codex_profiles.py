@@ -1,0 +1,87 @@
+"""Codex profiles: written from config, never over a file that is not ours, removed only when unchanged."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from routing import codex_profiles, owned_files
+from routing.config import load
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def _apply(edits) -> None:
+    for e in edits:
+        e.apply()
+
+
+def test_profiles_carry_models_and_effort_from_config(isolated_home: Path) -> None:
+    cfg = isolated_home / ".config/modelroute/config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[models.codex]\nhaiku = "gpt-tiny"\nopus = "gpt-huge"\n[codex]\ndeep_effort = "xhigh"\n')
+    edits, skipped = codex_profiles.plan_install(load())
+    assert not skipped
+    _apply(edits)
+    codex = isolated_home / ".codex"
+    quick = tomllib.loads((codex / "quick.config.toml").read_text())
+    deep = tomllib.loads((codex / "deep.config.toml").read_text())
+    assert quick == {"model": "gpt-tiny"}
+    assert deep == {"model": "gpt-huge", "model_reasoning_effort": "xhigh"}
+    assert not (codex / "config.toml").exists()
+
+
+def test_codex_home_is_honoured(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODEX_HOME", str(isolated_home / "elsewhere"))
+    _apply(codex_profiles.plan_install(load())[0])
+    assert (isolated_home / "elsewhere/deep.config.toml").is_file()
+
+
+def test_second_install_changes_nothing(isolated_home: Path) -> None:
+    _apply(codex_profiles.plan_install(load())[0])
+    edits, skipped = codex_profiles.plan_install(load())
+    assert edits and not any(e.changed for e in edits) and not skipped
+
+
+def test_install_never_overwrites_a_foreign_profile(isolated_home: Path) -> None:
+    mine = isolated_home / ".codex/deep.config.toml"
+    mine.parent.mkdir()
+    mine.write_text('model = "my-own"\n')
+    edits, skipped = codex_profiles.plan_install(load())
+    _apply(edits)
+    assert mine.read_text() == 'model = "my-own"\n'
+    assert [s.path for s in skipped] == [mine]
+    assert "not modelroute's" in skipped[0].reason
+
+
+def test_uninstall_removes_ours_but_keeps_an_edited_one(isolated_home: Path) -> None:
+    _apply(codex_profiles.plan_install(load())[0])
+    deep = isolated_home / ".codex/deep.config.toml"
+    deep.write_text(deep.read_text() + 'model_verbosity = "low"\n')
+    edits, skipped = codex_profiles.plan_uninstall()
+    _apply(edits)
+    assert not (isolated_home / ".codex/quick.config.toml").exists()
+    assert deep.exists() and [s.path for s in skipped] == [deep]
+
+
+def test_config_change_refreshes_our_profile(isolated_home: Path) -> None:
+    _apply(codex_profiles.plan_install(load())[0])
+    cfg = isolated_home / ".config/modelroute/config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[models.codex]\nhaiku = "gpt-newer-nano"\n')
+    edits, _ = codex_profiles.plan_install(load())
+    assert [e.path.name for e in edits if e.changed] == ["quick.config.toml"]
+    _apply(edits)
+    assert "gpt-newer-nano" in (isolated_home / ".codex/quick.config.toml").read_text()
+
+
+def test_ownership_marker_detects_edits() -> None:
+    text = owned_files.render("a = 1\n")
+    assert owned_files.ownership(text) == owned_files.OURS
+    assert owned_files.ownership(text + "b = 2\n") == owned_files.EDITED
+    assert owned_files.ownership("a = 1\n") == owned_files.FOREIGN

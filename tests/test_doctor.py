@@ -1,0 +1,177 @@
+"""`route doctor`: each check catches the breakage it is for, and says how to fix it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from routing import doctor
+
+
+def _hook_script(home: Path, body: str) -> Path:
+    d = home / "venv" / "modelroute" / "_hooks"
+    d.mkdir(parents=True, exist_ok=True)
+    script = d / "user_prompt_submit.py"
+    script.write_text(body)
+    return script
+
+
+def _settings(home: Path, cmd: str, **extra) -> Path:
+    entries = {
+        "UserPromptSubmit": [{"hooks": [{"type": "command", "command": cmd}]}],
+        "PreToolUse": [{"matcher": "Agent|Task", "hooks": [{"type": "command", "command": cmd}]}],
+        "SessionStart": [{"hooks": [{"type": "command", "command": cmd}]}],
+        "SessionEnd": [{"hooks": [{"type": "command", "command": cmd}]}],
+        "Stop": [{"hooks": [{"type": "command", "command": "echo theirs"}]}],
+    }
+    data = {"hooks": entries, "statusLine": {"type": "command", "command": cmd}, **extra}
+    path = home / ".claude/settings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _run_doctor(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "routing", "doctor", *args], capture_output=True, text=True)
+
+
+def _by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_working_hooks_pass_and_report_milliseconds(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "import sys, json; json.load(sys.stdin)\n")
+    _settings(isolated_home, f"{sys.executable} {script}")
+    checks = _by_name(doctor.run_all())
+    assert checks["claude hooks"].status == "ok"
+    assert checks["hook run"].status == "ok" and " ms" in checks["hook run"].detail
+
+
+def test_hook_pointing_at_a_missing_interpreter_fails_with_the_fix(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    _settings(isolated_home, f"/gone/venv/bin/python {script}")
+    out = _run_doctor()
+    assert out.returncode == 1
+    line = next(l for l in out.stdout.splitlines() if "claude hooks" in l)
+    assert line.startswith("fail") and "/gone/venv/bin/python" in line and "route install --claude" in line
+
+
+def test_a_failing_hook_fails_and_doctor_leaves_the_state_alone(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "import os, sys\nopen(os.environ['XDG_STATE_HOME'] + '/x', 'w')\nsys.exit(3)\n")
+    _settings(isolated_home, f"{sys.executable} {script}")
+    check = doctor.check_hook_runs(doctor._Settings())
+    assert check.status == "fail" and "exited 3" in check.detail
+    assert not (isolated_home / ".local/state/x").exists()
+
+
+def test_broken_settings_json_fails_naming_the_file(isolated_home: Path) -> None:
+    p = isolated_home / ".claude/settings.json"
+    p.parent.mkdir()
+    p.write_text('{"hooks": {,}')
+    check = doctor.check_hooks(doctor._Settings())
+    assert check.status == "fail" and str(p) in check.detail and "line 1" in check.detail
+
+
+def test_subagent_env_conflicts_with_smart_mode(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    _settings(isolated_home, f"{sys.executable} {script}", env={"CLAUDE_CODE_SUBAGENT_MODEL": "haiku"})
+    check = doctor.check_subagent_env(doctor._Settings())
+    assert check.status == "warn" and "overrides per-task" in check.detail and "--mode simple" in check.fix
+
+
+def test_model_left_by_slash_model_is_reported(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    _settings(isolated_home, f"{sys.executable} {script}", model="opus")
+    check = doctor.check_default_model(doctor._Settings())
+    assert check.status == "warn" and "'opus'" in check.detail and "/model sonnet" in check.fix
+    _settings(isolated_home, f"{sys.executable} {script}", model="claude-sonnet-5")
+    assert doctor.check_default_model(doctor._Settings()).status == "ok"
+
+
+def test_state_dir_open_to_others_is_a_warning_with_chmod(isolated_home: Path) -> None:
+    d = isolated_home / ".local/state/modelroute"
+    d.mkdir(parents=True)
+    os.chmod(d, 0o755)
+    (d / "state.json").write_text('{"version": 1, "sessions": {}}')
+    os.chmod(d / "state.json", 0o600)
+    check = doctor.check_state()
+    assert check.status == "warn" and f"chmod 700 {d}" in check.fix
+    os.chmod(d, 0o700)
+    assert doctor.check_state().status == "ok"
+
+
+def test_held_state_lock_fails(isolated_home: Path) -> None:
+
+    d = isolated_home / ".local/state/modelroute"
+    d.mkdir(parents=True, mode=0o700)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import filelock, sys, time; l = filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); time.sleep(30)",
+         str(d / "state.json.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        check = doctor.check_state()
+        assert check.status == "fail" and "held by another process" in check.detail
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_invalid_config_fails_the_run_with_file_and_line(isolated_home: Path) -> None:
+    cfg = isolated_home / ".config/modelroute/config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[claude]\nmode = "sometimes"\n')
+    out = _run_doctor("--json")
+    assert out.returncode == 1
+    checks = {c["name"]: c for c in json.loads(out.stdout)}
+    assert checks["config"]["status"] == "fail"
+    assert "line 2" in checks["config"]["detail"] and str(cfg) in checks["config"]["fix"]
+
+
+def test_route_shadowed_by_net_tools_is_reported(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = isolated_home / "sbin"
+    fake.mkdir()
+    (fake / "route").write_text("#!/bin/sh\necho Kernel IP routing table\n")
+    (fake / "route").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:/usr/bin:/bin")
+    check = doctor.check_route_on_path()
+    assert check.status == "warn" and "shadows modelroute" in check.detail and "modelroute" in check.fix
+    ours = isolated_home / "bin"
+    ours.mkdir()
+    (ours / "route").write_text(f"#!{sys.executable}\nfrom routing.cli import main\nmain()\n")
+    (ours / "route").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{ours}:{fake}:/usr/bin:/bin")
+    check = doctor.check_route_on_path()
+    assert check.status == "ok" and "is modelroute" in check.detail
+
+
+def test_shell_init_loaded_is_seen_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODELROUTE_SHELL_INIT", "zsh")
+    assert doctor.check_shell_init().status == "ok"
+    monkeypatch.delenv("MODELROUTE_SHELL_INIT")
+    monkeypatch.setenv("SHELL", "/bin/zsh")
+    monkeypatch.setattr("routing.login_shell._ancestors", lambda: [])
+    check = doctor.check_shell_init()
+    assert check.status == "warn" and "not installed for zsh" in check.detail
+
+
+def test_tool_versions_are_listed(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = isolated_home / "bin"
+    b.mkdir()
+    (b / "codex").write_text("#!/bin/sh\necho codex-cli 0.169.0\n")
+    (b / "codex").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{b}:/usr/bin:/bin")
+    check = doctor.check_tools()
+    assert "codex codex-cli 0.169.0" in check.detail and "cursor-agent: not found" in check.detail
+
+
+def test_every_check_has_a_line_even_on_an_empty_home() -> None:
+    out = _run_doctor()
+    names = [l.split(":")[0].split(None, 1)[1] for l in out.stdout.splitlines()]
+    assert names == ["claude hooks", "hook run", "subagent model", "default model", "shell init",
+                     "state file", "config", "tools", "route on PATH"]
+    assert out.returncode == 0, out.stdout
