@@ -19,6 +19,7 @@ COMMANDS = {
     "install": "install",
     "uninstall": "uninstall",
     "doctor": "doctor",
+    "report": "report",
 }
 
 NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Install what the tests run for real: bash/zsh/fish, shellcheck, and the
-# pinned Claude Code and Codex CLIs (npm, into .cache/npm, never global).
+# pinned Claude Code and Codex CLIs (npm, into .cache/npm, never global),
+# ccusage (the reference `route report` is checked against) and chromium
+# (the HTML report is rendered in a real headless browser).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CLAUDE_CODE_VERSION=2.1.197
 CODEX_VERSION=0.169.0
+CCUSAGE_VERSION=20.0.24
 
 need=()
-for tool in zsh fish shellcheck; do
+for tool in zsh fish shellcheck chromium; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -38,3 +41,4 @@ npm_pin() {  # npm_pin DIR PACKAGE VERSION
 }
 npm_pin claude @anthropic-ai/claude-code "$CLAUDE_CODE_VERSION"
 npm_pin codex @openai/codex "$CODEX_VERSION"
+npm_pin ccusage ccusage "$CCUSAGE_VERSION"

@@ -1,0 +1,150 @@
+"""`route report`: what AI coding cost, by model, tier, day and session, and what routing saves."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from typing import Any, Optional
+
+import click
+
+from routing.commands import load_config
+
+HELP = """Show what your AI coding cost, from Claude Code and Codex transcripts.
+
+\b
+VIEW is daily (default), weekly, monthly, session or model. The default
+period is the last `report.days` days (30). Reads projects/**/*.jsonl under
+each dir in $CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and
+~/.claude, plus $CODEX_HOME/sessions/**/rollout-*.jsonl. Responses written
+as several lines are counted once (message.id + requestId, like ccusage).
+Malformed lines and unreadable files are skipped and counted.
+
+\b
+Prices: $ per million tokens, built in (ccusage's offline prices for the
+models it knows), overridable in the config as [report.prices.MODEL] with
+input, output, cache_write_5m, cache_write_1h, cache_read (and long_*).
+An unknown model is priced as its family, with a warning.
+
+\b
+What-ifs (Claude usage only): the same token counts priced all on Opus, all
+on Sonnet, and routed by modelroute: each real user prompt (and each
+subagent's task) is classified by the router, and that turn's responses are
+priced at the routed tier's model. Switching model loses the prompt cache,
+so the first response after the routed tier changes pays full input price
+for the history it re-reads (its cache reads are billed as input).
+
+\b
+JSON fields (--json; stable): schema, view, timezone, since, until,
+totals, by_model[], by_tier[], rows[] (the view), sessions[], what_if
+{method, scenarios[{name, cost, saving_vs_all_opus, saving_pct}]},
+skipped {bad_lines, unreadable_files}, warnings[]. Token fields:
+input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+cache_write_tokens, cache_read_tokens, total_tokens, requests, cost (USD).
+
+\b
+Example:
+    route report
+    route report session --since 2026-11-01 --json
+    route report weekly --project myrepo --timezone Europe/Paris
+    route report --html report.html
+"""
+
+
+def _parse_date(value: Optional[str], flag: str) -> Optional[date]:
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=flag)
+
+
+def _timezone(name: Optional[str]) -> tuple[Any, str]:
+    if not name:
+        local = datetime.now().astimezone().tzinfo
+        return local, str(datetime.now().astimezone().tzname() or "local")
+    if name.upper() == "UTC":
+        from datetime import timezone
+
+        return timezone.utc, "UTC"
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name), name
+    except Exception:
+        raise click.BadParameter(f"unknown time zone {name!r} (try UTC or Europe/Paris)", param_hint="--timezone")
+
+
+def _escalations() -> dict[str, int]:
+    """Escalations per session from the state file, read-only; absent or corrupt means none."""
+    import json
+
+    from routing import paths
+
+    try:
+        with open(paths.state_dir() / "state.json", encoding="utf-8") as fh:
+            doc = json.load(fh)
+        sessions = doc.get("sessions", {})
+        return {str(k): int(v.get("escalations", 0)) for k, v in sessions.items()
+                if isinstance(v, dict) and isinstance(v.get("escalations", 0), int)}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+@click.command("report", help=HELP, short_help="What your AI coding cost, and what routing saves.")
+@click.argument("view", required=False, default="daily",
+                type=click.Choice(["daily", "weekly", "monthly", "session", "model"]))
+@click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD), in --timezone.")
+@click.option("--until", metavar="DATE", help="Last day, inclusive.")
+@click.option("--project", metavar="NAME", help="Only this project (its path or transcript dir name).")
+@click.option("--timezone", "tz", metavar="TZ", help="Time zone for days (default: the system's).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable field names, see above).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows of the view.")
+@click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False), help="Write a self-contained HTML page.")
+@click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
+def command(view: str, since: Optional[str], until: Optional[str], project: Optional[str], tz: Optional[str],
+            as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int]) -> None:
+    from routing import report_model, report_render, report_scan
+    from routing.config import rules_for
+    from routing.pricing import PriceBook
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    config = load_config()
+    zone, tz_name = _timezone(tz)
+    since_d, until_d = _parse_date(since, "--since"), _parse_date(until, "--until")
+    if since_d is None and until_d is None:
+        days = int(config.get("report", "days"))
+        since_d = datetime.now(zone).date() - timedelta(days=max(days, 1) - 1)
+    if since_d and until_d and since_d > until_d:
+        raise click.BadParameter("--since is after --until", param_hint="--since")
+    try:
+        prices = PriceBook(config.get("report", "prices"))
+    except ValueError as e:
+        raise click.ClickException(f"config: {e}") from None
+    files, entries, skipped, prompts = report_scan.scan(project, rules_for(config), jobs)
+    report = report_model.build(entries, files, prices, zone, tz_name, view, since_d, until_d,
+                                _escalations(), skipped, prompts)
+    if html:
+        from routing import report_html
+
+        try:
+            with open(html, "w", encoding="utf-8") as fh:
+                fh.write(report_html.render(report))
+        except OSError as e:
+            raise click.ClickException(f"cannot write {html}: {e.strerror or e}") from None
+        if not (as_json or as_csv):
+            click.echo(f"wrote {html}", err=True)
+    if as_json:
+        sys.stdout.write(report_render.to_json(report))
+    elif as_csv:
+        sys.stdout.write(report_render.to_csv(report))
+    elif not html:
+        sys.stdout.write(report_render.to_table(report))
+        return  # the table's footer carries the skipped-lines summary
+    if skipped.get("bad_lines") or skipped.get("unreadable_files"):
+        click.echo(f"route report: skipped {skipped['bad_lines']} malformed or truncated lines and "
+                   f"{skipped['unreadable_files']} unreadable files", err=True)

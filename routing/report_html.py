@@ -1,0 +1,234 @@
+"""The report as one self-contained HTML page: inline SVG charts, inline CSS and script, nothing fetched.
+
+Charts are drawn here as SVG (readable with scripts off); the small inline
+script only sorts the session table and records each chart's rendered size
+on its element (`data-rendered`), which the browser test reads back.
+Every figure also sits in a `data-value` attribute with the exact JSON value.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Sequence
+
+COLORS = {"haiku": "#4e9a06", "sonnet": "#3465a4", "opus": "#a40000", "other": "#888a85"}
+TIER_ORDER = ("haiku", "sonnet", "opus", "other")
+LABELS = {"actual": "As used", "all_opus": "All on Opus", "all_sonnet": "All on Sonnet",
+          "routed": "Routed by modelroute"}
+
+
+def _usd(v: float) -> str:
+    return f"${v:,.2f}" if abs(v) >= 0.01 or v == 0 else f"${v:.4f}"
+
+
+def _num(v: Any) -> str:
+    return escape(repr(v) if isinstance(v, float) else str(v), quote=True)
+
+
+def _tiers_of(series: Sequence[dict[str, Any]]) -> list[str]:
+    present = {t for d in series for t in d["cost_by_tier"]}
+    return [t for t in TIER_ORDER if t in present] + sorted(present - set(TIER_ORDER))
+
+
+def daily_chart(days: Sequence[dict[str, Any]]) -> str:
+    """Cost per day, one bar per day stacked by tier."""
+    width, height, left, bottom, top = 860, 280, 64, 28, 12
+    if not days:
+        return '<p class="empty">No usage in this period.</p>'
+    tiers = _tiers_of(days)
+    peak = max(d["cost"] for d in days) or 1.0
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    slot = plot_w / len(days)
+    bar_w = max(min(slot * 0.8, 48), 1.5)
+    parts = [f'<svg id="chart-daily" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label="Cost per day by tier">']
+    for k in range(5):
+        y = top + plot_h - plot_h * k / 4
+        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" class="axis" text-anchor="end">{_usd(peak * k / 4)}</text>')
+    label_every = max(1, len(days) // 12)
+    for i, d in enumerate(days):
+        x = left + i * slot + (slot - bar_w) / 2
+        y = top + plot_h
+        parts.append(f'<g class="day" data-date="{escape(d["date"])}" data-value="{_num(d["cost"])}">'
+                     f'<title>{escape(d["date"])}: {_usd(d["cost"])}</title>')
+        for t in tiers:
+            c = d["cost_by_tier"].get(t, 0.0)
+            if c <= 0:
+                continue
+            h = plot_h * c / peak
+            y -= h
+            parts.append(f'<rect class="bar tier-{escape(t)}" x="{x:.2f}" y="{y:.2f}" width="{bar_w:.2f}" '
+                         f'height="{max(h, 0.5):.2f}" fill="{COLORS.get(t, COLORS["other"])}" '
+                         f'data-tier="{escape(t)}" data-value="{_num(c)}"/>')
+        parts.append("</g>")
+        if i % label_every == 0:
+            parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" class="axis" text-anchor="middle">'
+                         f'{escape(d["date"][5:])}</text>')
+    parts.append("</svg>")
+    legend = "".join(f'<span class="key"><i style="background:{COLORS.get(t, COLORS["other"])}"></i>{escape(t)}</span>'
+                     for t in tiers)
+    return "".join(parts) + f'<div class="legend">{legend}</div>'
+
+
+def tier_mix(by_tier: Sequence[dict[str, Any]]) -> str:
+    """Share of requests per tier as one stacked bar, and the same in a table."""
+    width, height = 860, 36
+    parts = [f'<svg id="chart-mix" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label="Tier mix">']
+    x = 0.0
+    for t in by_tier:
+        share = t.get("request_share", 0.0)
+        w = width * share
+        if w <= 0:
+            continue
+        parts.append(f'<rect class="mix tier-{escape(t["tier"])}" x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" '
+                     f'fill="{COLORS.get(t["tier"], COLORS["other"])}" data-tier="{escape(t["tier"])}" '
+                     f'data-value="{_num(share)}"><title>{escape(t["tier"])}: {100 * share:.1f}%</title></rect>')
+        if w > 60:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="23" class="inbar" text-anchor="middle">'
+                         f'{escape(t["tier"])} {100 * share:.0f}%</text>')
+        x += w
+    parts.append("</svg>")
+    rows = "".join(
+        f'<tr data-tier="{escape(t["tier"])}"><td>{escape(t["tier"])}</td>'
+        f'<td class="n" data-value="{t["requests"]}">{t["requests"]:,}</td>'
+        f'<td class="n" data-value="{_num(t.get("request_share", 0.0))}">{100 * t.get("request_share", 0.0):.1f}%</td>'
+        f'<td class="n" data-value="{t["input_tokens"]}">{t["input_tokens"]:,}</td>'
+        f'<td class="n" data-value="{t["output_tokens"]}">{t["output_tokens"]:,}</td>'
+        f'<td class="n" data-value="{t["cache_write_tokens"]}">{t["cache_write_tokens"]:,}</td>'
+        f'<td class="n" data-value="{t["cache_read_tokens"]}">{t["cache_read_tokens"]:,}</td>'
+        f'<td class="n" data-value="{_num(t["cost"])}">{_usd(t["cost"])}</td></tr>'
+        for t in by_tier
+    )
+    table = ('<table id="tiers"><thead><tr><th>Tier</th><th>Requests</th><th>Share</th><th>Input</th><th>Output</th>'
+             f'<th>Cache write</th><th>Cache read</th><th>Cost</th></tr></thead><tbody>{rows}</tbody></table>')
+    return "".join(parts) + table
+
+
+def whatif_bars(scenarios: Sequence[dict[str, Any]]) -> str:
+    width, row_h, left = 860, 34, 190
+    height = row_h * len(scenarios) + 8
+    peak = max((s["cost"] for s in scenarios), default=0.0) or 1.0
+    colors = {"actual": "#555753", "all_opus": COLORS["opus"], "all_sonnet": COLORS["sonnet"], "routed": "#f57900"}
+    parts = [f'<svg id="chart-whatif" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'role="img" aria-label="What-if costs">']
+    for i, s in enumerate(scenarios):
+        y = 4 + i * row_h
+        w = max((width - left - 170) * s["cost"] / peak, 1.0)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 21}" class="axis" text-anchor="end">{escape(LABELS.get(s["name"], s["name"]))}</text>'
+            f'<rect class="whatif-bar" data-name="{escape(s["name"])}" data-value="{_num(s["cost"])}" x="{left}" '
+            f'y="{y + 4}" width="{w:.2f}" height="{row_h - 10}" fill="{colors.get(s["name"], "#888")}"/>'
+            f'<text x="{left + w + 6:.1f}" y="{y + 21}" class="axis">{_usd(s["cost"])}'
+            + (f' (saves {s["saving_pct"]:.1f}%)' if s["name"] != "all_opus" else "") + "</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def session_table(sessions: Sequence[dict[str, Any]]) -> str:
+    head = [("Session", "s"), ("Project", "s"), ("Tool", "s"), ("Last activity", "s"), ("Models", "s"),
+            ("Requests", "n"), ("Input", "n"), ("Output", "n"), ("Cache write", "n"), ("Cache read", "n"),
+            ("Cost", "n"), ("Escalations", "n")]
+    ths = "".join(f'<th data-type="{k}" tabindex="0">{escape(h)}</th>' for h, k in head)
+    rows = []
+    for s in sessions:
+        esc = s["escalations"]
+        cells = [
+            (s["session_id"], s["session_id"][:8]), (s["project"], s["project"]), (s["tool"], s["tool"]),
+            (s["last_activity"], s["last_activity"][:16].replace("T", " ")), (", ".join(s["models"]), ", ".join(s["models"])),
+            (s["requests"], f'{s["requests"]:,}'), (s["input_tokens"], f'{s["input_tokens"]:,}'),
+            (s["output_tokens"], f'{s["output_tokens"]:,}'), (s["cache_write_tokens"], f'{s["cache_write_tokens"]:,}'),
+            (s["cache_read_tokens"], f'{s["cache_read_tokens"]:,}'), (s["cost"], _usd(s["cost"])),
+            ("" if esc is None else esc, "-" if esc is None else str(esc)),
+        ]
+        tds = "".join(f'<td data-value="{_num(v)}"{" class=n" if k == "n" else ""}>{escape(t)}</td>'
+                      for (v, t), (_h, k) in zip(cells, head))
+        rows.append(f'<tr data-session="{escape(s["session_id"])}" data-cost="{_num(s["cost"])}">{tds}</tr>')
+    return f'<table id="sessions" class="sortable"><thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:900px;color:#222;padding:0 12px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.sub{color:#666;margin:0 0 16px}.cards{display:flex;gap:12px;flex-wrap:wrap}
+.card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:150px}
+.card b{display:block;font-size:20px}.chart{max-width:100%;height:auto;display:block}
+.grid{stroke:#eee}.axis{font-size:11px;fill:#555}.inbar{font-size:12px;fill:#fff}
+.legend{margin:4px 0 0 64px}.key{margin-right:14px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
+table{border-collapse:collapse;width:100%;margin-top:8px;font-size:13px}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}td.n,.n{text-align:right}
+th[data-type]{cursor:pointer;user-select:none}th.asc:after{content:" \\25B2"}th.desc:after{content:" \\25BC"}
+.method{color:#444;background:#f7f7f7;padding:8px 12px;border-radius:6px}
+.note{color:#666;font-size:12px}
+"""
+
+SCRIPT = """
+(function(){
+  document.querySelectorAll('svg.chart').forEach(function(svg){
+    var r=svg.getBoundingClientRect();
+    var n=0;svg.querySelectorAll('rect').forEach(function(b){var q=b.getBoundingClientRect();if(q.width>0&&q.height>0)n++;});
+    svg.setAttribute('data-rendered',Math.round(r.width)+'x'+Math.round(r.height)+':'+n);
+  });
+  document.querySelectorAll('table.sortable').forEach(function(table){
+    var ths=table.querySelectorAll('th');
+    ths.forEach(function(th,col){
+      function sort(){
+        var asc=!th.classList.contains('asc');
+        ths.forEach(function(o){o.classList.remove('asc','desc');});
+        th.classList.add(asc?'asc':'desc');
+        var num=th.getAttribute('data-type')==='n';
+        var body=table.tBodies[0];
+        var rows=Array.prototype.slice.call(body.rows);
+        rows.sort(function(a,b){
+          var x=a.cells[col].getAttribute('data-value'),y=b.cells[col].getAttribute('data-value');
+          var c=num?((parseFloat(x)||0)-(parseFloat(y)||0)):x.localeCompare(y);
+          return asc?c:-c;
+        });
+        rows.forEach(function(r){body.appendChild(r);});
+      }
+      th.addEventListener('click',sort);
+      th.addEventListener('keydown',function(e){if(e.key==='Enter')sort();});
+    });
+  });
+  document.body.setAttribute('data-ready','1');
+})();
+"""
+
+
+def render(report: dict[str, Any]) -> str:
+    tot = report["totals"]
+    scenarios = report["what_if"]["scenarios"]
+    by_name = {s["name"]: s for s in scenarios}
+    routed = by_name.get("routed", {})
+    span = f'{report["since"] or "start"} to {report["until"] or "today"} ({report["timezone"]})'
+    skipped = report["skipped"]
+    cards = (
+        f'<div class="card">Total cost<b id="total-cost" data-value="{_num(tot["cost"])}">{_usd(tot["cost"])}</b></div>'
+        f'<div class="card">Requests<b id="total-requests" data-value="{tot["requests"]}">{tot["requests"]:,}</b></div>'
+        f'<div class="card">Tokens<b id="total-tokens" data-value="{tot["total_tokens"]}">{tot["total_tokens"]:,}</b></div>'
+        f'<div class="card">Routed saves<b id="routed-saving" data-value="{_num(routed.get("saving_vs_all_opus", 0.0))}">'
+        f'{routed.get("saving_pct", 0.0):.1f}%</b>vs all on Opus</div>'
+    )
+    notes = []
+    if skipped.get("bad_lines") or skipped.get("unreadable_files"):
+        notes.append(f'Skipped {skipped.get("bad_lines", 0)} malformed or truncated lines and '
+                     f'{skipped.get("unreadable_files", 0)} unreadable files.')
+    notes += [f"Warning: {w}" for w in report["warnings"]]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>modelroute report {escape(span)}</title><style>{CSS}</style></head><body>"
+        f'<h1>What your AI coding cost</h1><p class="sub">{escape(span)}, generated {escape(report["generated_at"])}</p>'
+        f'<div class="cards">{cards}</div>'
+        f"<h2>Cost per day, by tier</h2>{daily_chart(report['days'])}"
+        f"<h2>Tier mix (share of requests)</h2>{tier_mix(report['by_tier'])}"
+        f"<h2>What if</h2>{whatif_bars(scenarios)}"
+        f'<p class="note">Routed: {routed.get("switches", 0)} model switches; cache-miss cost '
+        f'{_usd(routed.get("switch_cost", 0.0))} included.</p>'
+        f'<p class="method" id="method">{escape(report["what_if"]["method"])}</p>'
+        f"<h2>Sessions</h2><p class=note>Click a column to sort.</p>{session_table(report['sessions'])}"
+        + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
+        + f"<script>{SCRIPT}</script></body></html>\n"
+    )

@@ -1,0 +1,143 @@
+"""Read every transcript for the report, across processes when there is enough to read.
+
+Files are parsed in worker processes (fork, so the router's compiled rules
+are inherited, not pickled); results come back as compact tuples and are
+deduplicated here, in file order, so the answer does not depend on which
+worker finished first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any, Callable, Optional, Sequence
+
+from routing.transcripts import FileResult, SourceFile, dedup, find_files, parse_claude_file, parse_codex_file
+
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+_RULES: Any = None  # set before forking; read by workers
+_FILES: Sequence[SourceFile] = ()
+
+
+class _Router:
+    """Classify prompts in file order, carrying the routed tier as the session's context."""
+
+    def __init__(self) -> None:
+        from routing.classify import classify
+        from routing.decision import Context
+
+        self._classify, self._Context = classify, Context
+        self.tier: Optional[str] = None
+
+    def __call__(self, text: str) -> str:
+        d = self._classify(text, self._Context(current_tier=self.tier), _RULES)
+        self.tier = d.tier
+        return d.tier
+
+
+def parse_one(index: int) -> FileResult:
+    src = _FILES[index]
+    if src.tool == "codex":
+        return parse_codex_file(index, src)
+    return parse_claude_file(index, src, _Router())
+
+
+def _parse_many(indexes: list[int]) -> list[FileResult]:
+    return [parse_one(i) for i in indexes]
+
+
+class Progress:
+    """A one-line bar on stderr, only on a terminal and only once the scan has taken 0.5 s."""
+
+    def __init__(self, total: int, stream: Any = None, delay: float = 0.5) -> None:
+        self.stream = stream or sys.stderr
+        self.total = max(total, 1)
+        self.start = time.monotonic()
+        self.delay = delay
+        self.shown = False
+        try:
+            self.enabled = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.enabled = False
+
+    def update(self, done: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < self.delay:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        self.stream.write(f"\rscanning transcripts [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+def _chunks(files: Sequence[SourceFile], sizes: list[int], n: int) -> list[list[int]]:
+    """About n*4 chunks of similar byte size, biggest files first, for an even spread."""
+    order = sorted(range(len(files)), key=lambda i: -sizes[i])
+    target = max(sum(sizes) // (n * 4), 1)
+    chunks: list[list[int]] = []
+    cur: list[int] = []
+    acc = 0
+    for i in order:
+        cur.append(i)
+        acc += sizes[i]
+        if acc >= target:
+            chunks.append(cur)
+            cur, acc = [], 0
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def scan(
+    project: Optional[str] = None,
+    rules: Any = None,
+    jobs: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> tuple[list[SourceFile], list[tuple], dict[str, int], int]:
+    """(files, deduplicated entries, skipped counts, prompts classified)."""
+    global _RULES, _FILES
+    files = find_files(project)
+    _RULES, _FILES = rules, files
+    sizes = []
+    for f in files:
+        try:
+            sizes.append(os.path.getsize(f.path))
+        except OSError:
+            sizes.append(0)
+    jobs = jobs or (os.cpu_count() or 1)
+    bar = Progress(len(files))
+    results: list[Optional[FileResult]] = [None] * len(files)
+    done = 0
+    try:
+        if jobs > 1 and len(files) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(jobs, len(files))) as pool:
+                for chunk in pool.imap_unordered(_parse_many, _chunks(files, sizes, jobs)):
+                    for r in chunk:
+                        results[r.index] = r
+                    done += len(chunk)
+                    bar.update(done)
+        else:
+            for i in range(len(files)):
+                results[i] = parse_one(i)
+                done += 1
+                bar.update(done)
+    finally:
+        bar.close()
+        _FILES = ()
+    bad = unreadable = prompts = 0
+    for r in results:
+        assert r is not None
+        bad += r.bad_lines
+        unreadable += r.unreadable
+        prompts += r.prompts
+    entries = dedup(e for r in results if r is not None for e in r.entries)
+    return files, entries, {"bad_lines": bad, "unreadable_files": unreadable}, prompts

@@ -1,0 +1,360 @@
+"""Find and read the usage that Claude Code and Codex record in their transcripts.
+
+Claude Code writes one JSON object a line to `projects/<project>/<session>.jsonl`
+(subagents: `projects/<project>/<session>/subagents/agent-*.jsonl`, which belong
+to the parent session). Assistant lines carry `message.model` and
+`message.usage`; a response written as several lines repeats its usage, so
+entries are deduplicated the way ccusage 20.x does it (see `dedup`).
+Codex writes `$CODEX_HOME/sessions/**/rollout-*.jsonl`, with the model in
+`turn_context` lines and usage in `event_msg` lines of type `token_count`.
+
+Reading never fails the report: a malformed line, a truncated last line (a
+session still being written) or an unreadable file is skipped and counted.
+Files are parsed in worker processes when there is enough to read; each
+worker returns compact tuples, never prompt text (prompts are classified
+where they are read, and only the tier leaves the worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, NamedTuple, Optional
+
+# Entry tuple layout (kept as a plain tuple: 100k of them must be cheap to
+# pickle between processes and to hold).
+MID, RID, SID, TS, MODEL, INP, OUT, CW5, CW1, CR, SIDE, ROUTED, SWITCH, FILE = range(14)
+
+_PROMPT_SKIP = ("<command-name>", "<command-message>", "<local-command-", "Caveat:", "<bash-input>",
+                "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "[Request interrupted")
+
+
+class SourceFile(NamedTuple):
+    tool: str  # "claude" or "codex"
+    path: str
+    project: str
+    session: str
+
+
+class FileResult(NamedTuple):
+    index: int
+    entries: list  # list of entry tuples
+    bad_lines: int
+    unreadable: bool
+    prompts: int
+
+
+def claude_roots() -> list[Path]:
+    """`$CLAUDE_CONFIG_DIR` (comma-separated) else ~/.config/claude and ~/.claude, with a projects/ dir."""
+    env = os.environ.get("CLAUDE_CONFIG_DIR", "").strip()
+    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
+    if env:
+        dirs = [Path(os.path.expanduser(p.strip())) for p in env.split(",") if p.strip()]
+    else:
+        dirs = [home / ".config" / "claude", home / ".claude"]
+    seen: set[str] = set()
+    out = []
+    for d in dirs:
+        proj = d / "projects"
+        try:
+            key = str(proj.resolve())
+        except OSError:
+            continue
+        if key not in seen and proj.is_dir():
+            seen.add(key)
+            out.append(proj)
+    return out
+
+
+def codex_root() -> Optional[Path]:
+    env = os.environ.get("CODEX_HOME", "").strip()
+    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
+    sessions = (Path(env) if env else home / ".codex") / "sessions"
+    return sessions if sessions.is_dir() else None
+
+
+def find_files(project: Optional[str] = None) -> list[SourceFile]:
+    """Every transcript to read, with the project and session it belongs to."""
+    found: list[SourceFile] = []
+    for root in claude_roots():
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                if not name.endswith(".jsonl"):
+                    continue
+                full = os.path.join(dirpath, name)
+                parts = Path(os.path.relpath(full, root)).parts
+                if len(parts) < 2:
+                    continue
+                proj = parts[0]
+                session = parts[1][: -len(".jsonl")] if len(parts) == 2 else parts[1]
+                if project is not None and not _project_matches(project, proj):
+                    continue
+                found.append(SourceFile("claude", full, proj, session))
+    croot = codex_root()
+    if croot is not None:
+        for dirpath, _dirs, files in os.walk(croot):
+            for name in files:
+                if name.startswith("rollout-") and name.endswith(".jsonl"):
+                    full = os.path.join(dirpath, name)
+                    found.append(SourceFile("codex", full, "codex", name[len("rollout-"): -len(".jsonl")]))
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+def _project_matches(wanted: str, proj_dir: str) -> bool:
+    """--project takes the directory name (`-home-dev-proj`), a path, or a path's last part."""
+    if wanted == proj_dir:
+        return True
+    encoded = wanted.replace("/", "-").replace(".", "-").replace("_", "-")
+    return encoded == proj_dir or proj_dir.endswith("-" + wanted.strip("/").replace("/", "-"))
+
+
+def parse_ts(value: Any) -> Optional[float]:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        if value.endswith("Z"):
+            value = value[:-1] + "+00:00"
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        return None
+    return dt.timestamp()
+
+
+def _int(v: Any) -> int:
+    return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0
+
+
+def prompt_text(message: Any) -> Optional[str]:
+    """The text a person typed, or None for tool results, slash commands and local-command noise."""
+    if not isinstance(message, dict):
+        return None
+    content = message.get("content")
+    if isinstance(content, list):
+        texts = []
+        for block in content:
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "tool_result":
+                return None
+            if block.get("type") == "text" and isinstance(block.get("text"), str):
+                texts.append(block["text"])
+        content = "\n".join(texts)
+    if not isinstance(content, str) or not content.strip():
+        return None
+    if content.lstrip().startswith(_PROMPT_SKIP):
+        return None
+    return content
+
+
+def parse_claude_file(index: int, src: SourceFile, classify: Optional[Callable[[str], str]]) -> FileResult:
+    """Assistant usage entries of one Claude Code transcript, each tagged with its turn's routed tier."""
+    entries: list = []
+    bad = 0
+    prompts = 0
+    routed: Optional[str] = None
+    prev_routed: Optional[str] = None
+    turn_open = False
+    try:
+        fh = open(src.path, "rb")
+    except OSError:
+        return FileResult(index, [], 0, True, 0)
+    try:
+        with fh:
+            for raw in fh:
+                # Fast path: only assistant lines with usage and (for routing) user
+                # prompts are parsed; any other line is only checked for being whole.
+                if b'"assistant"' in raw and b'"usage"' in raw:
+                    pass
+                elif b'"user"' in raw and classify is not None and b'"toolUseResult"' not in raw \
+                        and b'"isMeta":true' not in raw:
+                    pass
+                else:
+                    if not raw.rstrip().endswith(b"}") and raw.strip():
+                        bad += 1
+                    continue
+                try:
+                    obj = json.loads(raw)
+                except ValueError:
+                    bad += 1
+                    continue
+                if not isinstance(obj, dict):
+                    bad += 1
+                    continue
+                kind = obj.get("type")
+                if kind == "user":
+                    text = prompt_text(obj.get("message"))
+                    if text is not None and classify is not None:
+                        routed = classify(text)
+                        prompts += 1
+                        turn_open = True
+                    continue
+                if kind != "assistant":
+                    continue
+                msg = obj.get("message")
+                if not isinstance(msg, dict):
+                    continue
+                usage = msg.get("usage")
+                if not isinstance(usage, dict):
+                    continue
+                ts = parse_ts(obj.get("timestamp"))
+                if ts is None:
+                    bad += 1
+                    continue
+                model = msg.get("model")
+                if not isinstance(model, str) or not model or model == "<synthetic>":
+                    model = None
+                inp = _int(usage.get("input_tokens"))
+                out = _int(usage.get("output_tokens"))
+                cr = _int(usage.get("cache_read_input_tokens"))
+                breakdown = usage.get("cache_creation")
+                if isinstance(breakdown, dict):
+                    cw5 = _int(breakdown.get("ephemeral_5m_input_tokens"))
+                    cw1 = _int(breakdown.get("ephemeral_1h_input_tokens"))
+                else:
+                    cw5, cw1 = _int(usage.get("cache_creation_input_tokens")), 0
+                mid = msg.get("id")
+                rid = obj.get("requestId")
+                sid = obj.get("sessionId")
+                switch = False
+                if turn_open:
+                    # First response of a turn: did the router change tier since the last turn?
+                    switch = prev_routed is not None and routed is not None and routed != prev_routed
+                    prev_routed = routed
+                    turn_open = False
+                entries.append((
+                    mid if isinstance(mid, str) and mid else None,
+                    rid if isinstance(rid, str) and rid else None,
+                    sid if isinstance(sid, str) and sid else src.session,
+                    ts, model, inp, out, cw5, cw1, cr,
+                    obj.get("isSidechain") is True, routed, switch, index,
+                ))
+    except OSError:
+        return FileResult(index, entries, bad, True, prompts)
+    return FileResult(index, entries, bad, False, prompts)
+
+
+def parse_codex_file(index: int, src: SourceFile) -> FileResult:
+    """Usage of one Codex rollout: `token_count` events, priced by the latest `turn_context` model.
+
+    Codex reports input including cached input; entries store the uncached
+    part as input and the cached part as cache read, matching Claude's shape.
+    """
+    entries: list = []
+    bad = 0
+    model: Optional[str] = None
+    session = src.session
+    prev_total: Optional[tuple[int, int, int]] = None
+    try:
+        fh = open(src.path, "rb")
+    except OSError:
+        return FileResult(index, [], 0, True, 0)
+    n = 0
+    try:
+        with fh:
+            for raw in fh:
+                if not raw.strip():
+                    continue
+                try:
+                    obj = json.loads(raw)
+                except ValueError:
+                    bad += 1
+                    continue
+                if not isinstance(obj, dict):
+                    bad += 1
+                    continue
+                payload = obj.get("payload")
+                if not isinstance(payload, dict):
+                    continue
+                kind = obj.get("type")
+                if kind == "session_meta" and isinstance(payload.get("id"), str):
+                    session = payload["id"]
+                    continue
+                if kind == "turn_context" and isinstance(payload.get("model"), str):
+                    model = payload["model"]
+                    continue
+                if kind != "event_msg" or payload.get("type") != "token_count":
+                    continue
+                info = payload.get("info")
+                if not isinstance(info, dict):
+                    continue
+                last = info.get("last_token_usage")
+                total = info.get("total_token_usage")
+                if isinstance(total, dict):
+                    t = (_int(total.get("input_tokens")), _int(total.get("cached_input_tokens")),
+                         _int(total.get("output_tokens")))
+                    if t == prev_total:
+                        continue  # the same totals re-reported: no new request
+                    if not isinstance(last, dict) and prev_total is not None:
+                        last = {"input_tokens": t[0] - prev_total[0], "cached_input_tokens": t[1] - prev_total[1],
+                                "output_tokens": t[2] - prev_total[2]}
+                    elif not isinstance(last, dict):
+                        last = total
+                    prev_total = t
+                if not isinstance(last, dict):
+                    continue
+                ts = parse_ts(obj.get("timestamp"))
+                if ts is None:
+                    bad += 1
+                    continue
+                m = model or (info.get("model") if isinstance(info.get("model"), str) else None) or "gpt-5"
+                inp_all = _int(last.get("input_tokens"))
+                cached = min(_int(last.get("cached_input_tokens")), inp_all)
+                n += 1
+                entries.append((f"codex:{session}:{n}", None, session, ts, m, inp_all - cached,
+                                _int(last.get("output_tokens")), 0, 0, cached, False, None, False, index))
+    except OSError:
+        return FileResult(index, entries, bad, True, 0)
+    return FileResult(index, entries, bad, False, 0)
+
+
+def dedup(entries: Iterable[tuple]) -> list[tuple]:
+    """Count each response once, as ccusage 20.x does.
+
+    - message.id + requestId present: one entry across all files and sessions.
+    - requestId missing: one entry per message.id within a session.
+    - a sidechain line replaying a parent message (same id, session and
+      timestamp, another requestId) is a copy.
+    - no message.id: never a duplicate.
+    Of two copies the main-chain one wins, then the one with more tokens.
+    """
+    kept: list[tuple] = []
+    exact: dict[tuple, int] = {}
+    by_msg: dict[tuple, list[int]] = {}
+    for e in entries:
+        mid = e[MID]
+        if mid is None:
+            kept.append(e)
+            continue
+        rid = e[RID]
+        key = (mid, rid) if rid is not None else (mid, None, e[SID])
+        idx = exact.get(key)
+        if idx is None:
+            for j in by_msg.get((mid, e[SID]), ()):
+                other = kept[j]
+                if other[TS] == e[TS] and (e[SIDE] or other[SIDE]):
+                    idx = j
+                    break
+        if idx is not None:
+            if _better(e, kept[idx]):
+                kept[idx] = e
+                exact[key] = idx
+            continue
+        exact[key] = len(kept)
+        by_msg.setdefault((mid, e[SID]), []).append(len(kept))
+        kept.append(e)
+    return kept
+
+
+def _better(candidate: tuple, existing: tuple) -> bool:
+    if candidate[SIDE] != existing[SIDE]:
+        return existing[SIDE]
+    return _tokens(candidate) > _tokens(existing)
+
+
+def _tokens(e: tuple) -> int:
+    return e[INP] + e[OUT] + e[CW5] + e[CW1] + e[CR]

@@ -1,0 +1,234 @@
+"""`route report` end to end: a realistic transcript tree through the real CLI, checked against
+the tree's own ground truth and against the real ccusage 20.0.24."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED, npm_tool
+from transcript_tree import build_tree
+
+SAMPLES = SHARED / "host-samples" / "claude-code-2.1.197"
+TOKENS = ("input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens")
+
+
+def route(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "routing", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def report_json(*args: str, env: dict | None = None) -> dict:
+    return json.loads(route("report", *args, "--json", env=env).stdout)
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    t = build_tree(tmp_path / "claude")
+    return t
+
+
+def _claude_env(tree) -> dict:
+    return {"CLAUDE_CONFIG_DIR": str(tree.root)}
+
+
+def test_totals_per_model_equal_the_generated_tree(tree) -> None:
+    rep = report_json("model", "--since", "2000-01-01", "--timezone", "UTC", env=_claude_env(tree))
+    got = {m["model"]: m for m in rep["by_model"] if m["model"] != "<none>"}
+    assert set(got) == set(tree.expected)
+    for model, want in tree.expected.items():
+        for field in TOKENS + ("requests",):
+            assert got[model][field] == want[field], (model, field)
+    assert rep["totals"]["requests"] == tree.responses  # `<synthetic>` lines are not requests
+    assert rep["skipped"] == {"bad_lines": tree.bad_lines, "unreadable_files": tree.unreadable}
+    assert tree.assistant_lines > tree.responses  # the tree really has duplicate lines
+
+
+def test_skipped_lines_are_summarised_once_and_never_fatal(tree) -> None:
+    proc = route("report", "--since", "2000-01-01", env=_claude_env(tree))
+    assert f"Skipped {tree.bad_lines} malformed or truncated lines and 1 unreadable files." in proc.stdout
+    proc = route("report", "--since", "2000-01-01", "--json", env=_claude_env(tree))
+    assert proc.stderr.count("skipped") == 1
+
+
+def _ccusage_by_model(tree) -> dict:
+    ccusage = npm_tool("ccusage", "ccusage")
+    proc = subprocess.run([ccusage, "claude", "session", "--json", "--offline"], capture_output=True, text=True,
+                          env={**os.environ, "CLAUDE_CONFIG_DIR": str(tree.root), "NO_COLOR": "1"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    by_model: dict = defaultdict(lambda: defaultdict(float))
+    for s in data["sessions"]:
+        for m in s["modelBreakdowns"]:
+            b = by_model[m["modelName"]]
+            b["input_tokens"] += m["inputTokens"]
+            b["output_tokens"] += m["outputTokens"]
+            b["cache_write_tokens"] += m["cacheCreationTokens"]
+            b["cache_read_tokens"] += m["cacheReadTokens"]
+            b["cost"] += m["cost"]
+    return {"by_model": by_model, "totals": data["totals"]}
+
+
+def test_per_model_tokens_and_costs_agree_with_real_ccusage(tree) -> None:
+    theirs = _ccusage_by_model(tree)
+    ours = report_json("model", "--since", "2000-01-01", env=_claude_env(tree))
+    mine = {m["model"]: m for m in ours["by_model"] if m["model"] != "<none>"}
+    assert set(mine) == set(theirs["by_model"])
+    for model, b in theirs["by_model"].items():
+        for field in TOKENS:
+            assert mine[model][field] == b[field], (model, field)
+        assert abs(mine[model]["cost"] - b["cost"]) < 1e-6, model
+    assert abs(ours["totals"]["cost"] - theirs["totals"]["totalCost"]) < 1e-6
+
+
+def test_real_claude_code_samples_price_like_ccusage(tmp_path: Path) -> None:
+    proj = tmp_path / "claude" / "projects" / "-home-dev-proj"
+    (proj / "3b7bdbd5-2ac4-41ba-be3b-bc8709133e6b" / "subagents").mkdir(parents=True)
+    (proj / "3b7bdbd5-2ac4-41ba-be3b-bc8709133e6b.jsonl").write_bytes((SAMPLES / "transcript-main.jsonl").read_bytes())
+    (proj / "3b7bdbd5-2ac4-41ba-be3b-bc8709133e6b" / "subagents" / "agent-a116b0ff1cbcc2220.jsonl").write_bytes(
+        (SAMPLES / "transcript-subagent.jsonl").read_bytes())
+    rep = report_json("session", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tmp_path / "claude")})
+    assert len(rep["sessions"]) == 1  # the subagent belongs to its parent session
+    s = rep["sessions"][0]
+    assert s["session_id"] == "3b7bdbd5-2ac4-41ba-be3b-bc8709133e6b"
+    assert s["requests"] == 4 and s["models"] == ["claude-opus-4-8", "claude-sonnet-5"]
+    # ccusage 20.0.24 on the same files: 0.004227 (opus-4-8) + 0.0005636 (sonnet-5)
+    assert abs(s["cost"] - 0.0047906) < 1e-9
+    assert rep["what_if"]["scenarios"][3]["prompts_classified"] == 3  # 2 typed prompts + the subagent's task
+
+
+def test_default_dirs_and_comma_separated_config_dirs(tmp_path: Path, isolated_home: Path) -> None:
+    a = build_tree(isolated_home / ".claude", sessions=2, seed=1, edge_cases=False)
+    b = build_tree(tmp_path / "other", sessions=2, seed=2, edge_cases=False)
+    rep = report_json("--since", "2000-01-01")
+    assert rep["totals"]["requests"] - _none_requests(rep) == a.responses
+    rep = report_json("--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": f"{a.root},{b.root}"})
+    assert rep["totals"]["requests"] - _none_requests(rep) == a.responses + b.responses
+
+
+def _none_requests(rep: dict) -> int:
+    return sum(m["requests"] for m in rep["by_model"] if m["model"] == "<none>")
+
+
+def test_views_filters_and_timezone(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 3, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+    t = build_tree(tmp_path / "c", sessions=10, days=10, now=now, edge_cases=False)
+    env = {"CLAUDE_CONFIG_DIR": str(t.root)}
+    daily = report_json("daily", "--since", "2026-03-01", "--timezone", "UTC", env=env)
+    assert [r["key"] for r in daily["rows"]] == [f"2026-03-{d:02d}" for d in range(9, 19)]
+    total = daily["totals"]["cost"]
+    assert abs(sum(r["cost"] for r in daily["rows"]) - total) < 1e-6
+    weekly = report_json("weekly", "--since", "2026-03-01", "--timezone", "UTC", env=env)
+    assert [r["key"] for r in weekly["rows"]] == ["2026-03-09", "2026-03-16"]  # Mondays
+    monthly = report_json("monthly", "--since", "2026-01-01", "--timezone", "UTC", env=env)
+    assert [r["key"] for r in monthly["rows"]] == ["2026-03"]
+    some = report_json("daily", "--since", "2026-03-15", "--until", "2026-03-16", "--timezone", "UTC", env=env)
+    assert [r["key"] for r in some["rows"]] == ["2026-03-15", "2026-03-16"]
+    # sessions start between 10:00 and 20:00 UTC: in Tokyo (UTC+9) some land on the next day
+    tokyo = report_json("daily", "--since", "2026-03-01", "--timezone", "Asia/Tokyo", env=env)
+    assert [r["key"] for r in tokyo["rows"]] != [r["key"] for r in daily["rows"]]
+    assert abs(tokyo["totals"]["cost"] - total) < 1e-6
+    one = report_json("session", "--since", "2026-03-01", "--project", "-home-dev-api", env=env)
+    assert one["sessions"] and {s["project"] for s in one["sessions"]} == {"-home-dev-api"}
+    by_path = report_json("session", "--since", "2026-03-01", "--project", "/home/dev/api", env=env)
+    assert by_path["totals"] == one["totals"]
+
+
+def test_csv_has_the_view_rows_and_a_total(tree) -> None:
+    out = route("report", "daily", "--since", "2000-01-01", "--csv", env=_claude_env(tree)).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[-1]["key"] == "TOTAL"
+    assert sum(int(r["input_tokens"]) for r in rows[:-1]) == int(rows[-1]["input_tokens"])
+    assert abs(sum(float(r["cost"]) for r in rows[:-1]) - float(rows[-1]["cost"])) < 1e-5
+
+
+def test_escalations_come_from_the_state_file_and_a_corrupt_one_is_ignored(tree, isolated_home: Path) -> None:
+    env = _claude_env(tree)
+    rep = report_json("session", "--since", "2000-01-01", env=env)
+    sid = rep["sessions"][0]["session_id"]
+    assert rep["sessions"][0]["escalations"] is None
+    state = isolated_home / ".local" / "state" / "modelroute"
+    state.mkdir(parents=True)
+    (state / "state.json").write_text(json.dumps({"version": 1, "sessions": {sid: {"escalations": 3}}}))
+    rep = report_json("session", "--since", "2000-01-01", env=env)
+    assert {s["session_id"]: s["escalations"] for s in rep["sessions"]}[sid] == 3
+    assert "3" in route("report", "session", "--since", "2000-01-01", env=env).stdout
+    (state / "state.json").write_text("{not json")
+    rep = report_json("session", "--since", "2000-01-01", env=env)
+    assert all(s["escalations"] is None for s in rep["sessions"])
+    assert (state / "state.json").read_text() == "{not json"  # read-only: never repaired or moved
+
+
+def test_config_price_override_changes_the_cost(tree, isolated_home: Path) -> None:
+    env = _claude_env(tree)
+    before = {m["model"]: m for m in report_json("model", "--since", "2000-01-01", env=env)["by_model"]}
+    cfg = isolated_home / ".config" / "modelroute"
+    cfg.mkdir(parents=True)
+    (cfg / "config.toml").write_text('[report.prices.claude-opus-4-8]\ninput = 50\n')
+    after = {m["model"]: m for m in report_json("model", "--since", "2000-01-01", env=env)["by_model"]}
+    m = before["claude-opus-4-8"]
+    assert abs(after["claude-opus-4-8"]["cost"] - m["cost"] - m["input_tokens"] * 45 / 1e6) < 1e-6
+    assert after["claude-haiku-4-5-20251001"]["cost"] == before["claude-haiku-4-5-20251001"]["cost"]
+    (cfg / "config.toml").write_text('[report.prices.claude-opus-4-8]\ninput = "cheap"\n')
+    proc = route("report", env=env, check=False)
+    assert proc.returncode != 0 and "report.prices.claude-opus-4-8.input" in proc.stderr
+
+
+def test_empty_home_reports_nothing_without_failing() -> None:
+    out = route("report").stdout
+    assert "No usage found" in out
+    rep = report_json("session")
+    assert rep["totals"]["requests"] == 0 and rep["sessions"] == []
+
+
+def test_bad_arguments_fail_with_a_clear_message() -> None:
+    proc = route("report", "--since", "yesterday", check=False)
+    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+    proc = route("report", "--timezone", "Mars/Olympus", check=False)
+    assert proc.returncode == 2 and "time zone" in proc.stderr
+
+
+def test_help_states_the_what_if_method() -> None:
+    out = route("report", "--help").stdout
+    assert "cache" in out and "full input price" in out and "Example:" in out
+
+
+def test_codex_rollouts_are_reported_under_their_own_tool(tmp_path: Path) -> None:
+    day = tmp_path / "codex" / "sessions" / "2026" / "03" / "18"
+    day.mkdir(parents=True)
+    lines = [
+        {"timestamp": "2026-03-18T10:00:00.000Z", "type": "session_meta", "payload": {"id": "cx-1", "cwd": "/w"}},
+        {"timestamp": "2026-03-18T10:00:01.000Z", "type": "turn_context", "payload": {"model": "gpt-5", "cwd": "/w"}},
+        {"timestamp": "2026-03-18T10:00:02.000Z", "type": "event_msg", "payload": {"type": "token_count", "info": {
+            "total_token_usage": {"input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50,
+                                  "reasoning_output_tokens": 10, "total_tokens": 1050},
+            "last_token_usage": {"input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50,
+                                 "reasoning_output_tokens": 10, "total_tokens": 1050}}}},
+        {"timestamp": "2026-03-18T10:00:03.000Z", "type": "event_msg", "payload": {"type": "token_count", "info": {
+            "total_token_usage": {"input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50,
+                                  "reasoning_output_tokens": 10, "total_tokens": 1050},
+            "last_token_usage": {"input_tokens": 1000, "cached_input_tokens": 400, "output_tokens": 50,
+                                 "reasoning_output_tokens": 10, "total_tokens": 1050}}}},
+        {"timestamp": "2026-03-18T10:00:04.000Z", "type": "event_msg", "payload": {"type": "token_count", "info": None}},
+    ]
+    (day / "rollout-2026-03-18T10-00-00-cx-1.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n{trunc")
+    rep = report_json("model", "--since", "2026-01-01", env={"CODEX_HOME": str(tmp_path / "codex")})
+    (m,) = rep["by_model"]
+    assert (m["tool"], m["model"], m["requests"]) == ("codex", "gpt-5", 1)  # the repeated total is one request
+    assert (m["input_tokens"], m["cache_read_tokens"], m["output_tokens"]) == (600, 400, 50)
+    assert abs(m["cost"] - (600 * 1.25 + 400 * 0.125 + 50 * 10) / 1e6) < 1e-12
+    assert rep["skipped"]["bad_lines"] == 1
+    assert rep["what_if"]["claude_requests"] == 0
