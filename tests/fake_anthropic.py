@@ -158,20 +158,9 @@ class FakeAnthropic:
             reqs = list(self.requests)
         return [b for b in reqs if not (b.get("output_config") or {}).get("format")]
 
-    def subagent_requests(self, marker: str) -> list[dict[str, Any]]:
-        """Requests of the subagent whose prompt contains `marker` (its first user message)."""
-        return [b for b in self.messages() if marker in first_user_text(b) and not has_tool_result(b)
-                and not any(marker in t for t in self._assistant_texts(b))]
-
-    @staticmethod
-    def _assistant_texts(body: dict[str, Any]) -> list[str]:
-        out = []
-        for m in body.get("messages", ()):
-            if isinstance(m, dict) and m.get("role") == "assistant":
-                for b in m.get("content") or ():
-                    if isinstance(b, dict) and b.get("type") == "tool_use":
-                        out.append(json.dumps(b.get("input")))
-        return out
+    def subagent_requests(self, task: str) -> list[dict[str, Any]]:
+        """Requests of the subagent given `task`: Claude Code sends the task as its first user message."""
+        return [b for b in self.messages() if task in first_user_text(b)]
 
     # -- HTTP --------------------------------------------------------------------
 
