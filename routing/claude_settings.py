@@ -185,9 +185,58 @@ def detect_style(text: str) -> Style:
     return Style(indent, (",", colon), text.endswith("\n"))
 
 
-def render(doc: Any, style: Style) -> str:
-    text = json.dumps(doc, indent=style.indent, separators=style.separators, ensure_ascii=False)
-    return text + ("\n" if style.newline else "")
+def render(doc: Any, style: Style, original: str = "") -> str:
+    """The document as text in the file's style; top-level values we did not change keep
+    their original text (a hand-formatted `"allow": ["a", "b"]` stays on one line)."""
+    spans = _top_level_spans(original) if original and style.indent is not None else None
+    if not spans or not isinstance(doc, dict) or not doc:
+        text = json.dumps(doc, indent=style.indent, separators=style.separators, ensure_ascii=False)
+        return text + ("\n" if style.newline else "")
+    pad = style.indent if isinstance(style.indent, str) else " " * style.indent
+    members = []
+    for key, value in doc.items():
+        span = spans.get(key)
+        if span is not None and _same_order(span[0], value):
+            value_text = original[span[1]:span[2]]
+        else:
+            value_text = json.dumps(value, indent=style.indent, separators=style.separators, ensure_ascii=False)
+            value_text = value_text.replace("\n", "\n" + pad)
+        members.append(pad + json.dumps(key, ensure_ascii=False) + style.separators[1] + value_text)
+    return "{\n" + ",\n".join(members) + "\n}" + ("\n" if style.newline else "")
+
+
+def _top_level_spans(text: str) -> Optional[dict[str, tuple[Any, int, int]]]:
+    """key -> (value, start, end) of each top-level member's value text; None if not a plain object."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+    out: dict[str, tuple[Any, int, int]] = {}
+    try:
+        i = ws.match(text, 0).end()  # type: ignore[union-attr]
+        if text[i] != "{":
+            return None
+        i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+        if text[i] == "}":
+            return out
+        while True:
+            if text[i] != '"':
+                return None
+            key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+            i = ws.match(text, i).end()  # type: ignore[union-attr]
+            if text[i] != ":":
+                return None
+            start = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+            value, end = decoder.raw_decode(text, start)
+            if key in out:
+                return None  # duplicate keys: let json.loads' last-wins rendering decide
+            out[key] = (value, start, end)
+            i = ws.match(text, end).end()  # type: ignore[union-attr]
+            if text[i] == "}":
+                return out
+            if text[i] != ",":
+                return None
+            i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+    except (IndexError, ValueError):
+        return None
 
 
 def parse(path: Path, text: Optional[str]) -> dict[str, Any]:
@@ -445,7 +494,7 @@ def install(t: Target, mode: str = "smart", dry_run: bool = False, follow: bool 
     doc = parse(t.settings, old)
     record = install_record.get(t.settings) or {}
     new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(t), record.get("added", ()))
-    new_text = old if _same_order(new_doc, doc) else render(new_doc, detect_style(old or ""))
+    new_text = old if _same_order(new_doc, doc) else render(new_doc, detect_style(old or ""), old or "")
     created_dirs = _missing_dirs(real)
     change = fileops.write_change(real, old, new_text, dry_run=dry_run, mode=0o600 if old is None else None)
     if change.changed and not dry_run:
@@ -505,7 +554,7 @@ def uninstall(t: Target, dry_run: bool = False, follow: bool = False) -> list[Ch
         elif not new_doc and ((record and record.get("created")) or (record is None and backup_text is None)):
             new_text = None  # we created the file: remove it
         else:
-            new_text = render(new_doc, detect_style(old))
+            new_text = render(new_doc, detect_style(old), old)
         change = fileops.write_change(real, old, new_text, dry_run=dry_run, unchanged_note="not installed")
         change.path = t.settings
         change.details.extend(notes)

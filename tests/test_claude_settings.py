@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from routing import claude_settings as cs
 from routing import install_record
@@ -456,3 +458,43 @@ def test_compact_one_line_file_stays_one_line(isolated_home: Path, hooks: Path) 
     assert "\n" not in text and text.startswith('{"theme":"dark","hooks":')
     route("uninstall", "--claude")
     assert p.read_text() == '{"theme":"dark"}'
+
+
+def test_hand_formatted_values_we_do_not_touch_keep_their_text(isolated_home: Path, hooks: Path) -> None:
+    text = '{\n    "permissions": {"allow": ["Bash(ls)", "Read(*)"]},\n    "theme": "dark"\n}\n'
+    p = write_settings(isolated_home, text)
+    code, out = route("install", "--claude", "--dry-run")
+    assert '-    "permissions"' not in out  # the diff only adds
+    route("install", "--claude")
+    after = p.read_text()
+    assert after.startswith('{\n    "permissions": {"allow": ["Bash(ls)", "Read(*)"]},\n    "theme": "dark",\n    "hooks": {\n        "UserPromptSubmit": [\n')
+    assert json.loads(after)["theme"] == "dark"
+    # A canonical (json.dumps / JSON.stringify) file stays canonical.
+    doc = json.loads(after)
+    canonical = json.dumps(doc, indent=4) + "\n"
+    assert after.replace('{"allow": ["Bash(ls)", "Read(*)"]}', json.dumps(doc["permissions"], indent=4).replace("\n", "\n    ")) == canonical
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(doc=st.dictionaries(st.text(max_size=8), _json, max_size=5), indent=st.sampled_from([1, 2, 4, "\t"]),
+       compact_inner=st.booleans())
+def test_merged_text_always_parses_to_the_merged_document(doc: dict, indent: object, compact_inner: bool) -> None:
+    doc = {k: v for k, v in doc.items() if k not in ("hooks", "env", "statusLine", "model")}
+    if compact_inner:  # hand-formatted values on one line
+        original = "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in doc.items()) + "\n}\n"
+    else:
+        original = json.dumps(doc, indent=indent) + "\n"
+    commands = {e: f"/py /x/{e} # modelroute" for e in cs.HOOKS}
+    commands["statusLine"] = "/py /s # modelroute"
+    merged, added, _ = cs.merge(cs.parse(Path("s.json"), original), commands)
+    text = cs.render(merged, cs.detect_style(original), original)
+    assert json.dumps(json.loads(text)) == json.dumps(merged)
+    back, _ = cs.unmerge(json.loads(text), added)
+    assert json.dumps(back) == json.dumps(doc)
