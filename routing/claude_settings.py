@@ -138,7 +138,9 @@ def is_ours(command: Any) -> bool:
         return True
     if _OLD_FORMS.search(command):
         return True
-    return any(re.search(rf"[/\\]_?hooks[/\\]{re.escape(s)}\b", command) for s in OUR_SCRIPTS)
+    # Our scripts inside an installed wheel (routing/_hooks). A bare `hooks/session_start.py`
+    # is a common name for a user's own hook, so it is not enough on its own.
+    return any(re.search(rf"routing[/\\]_hooks[/\\]{re.escape(s)}\b", command) for s in OUR_SCRIPTS)
 
 
 def wanted_commands(scripts: Optional[Path] = None, python: Optional[str] = None) -> dict[str, str]:

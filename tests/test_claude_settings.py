@@ -498,3 +498,17 @@ def test_merged_text_always_parses_to_the_merged_document(doc: dict, indent: obj
     assert json.dumps(json.loads(text)) == json.dumps(merged)
     back, _ = cs.unmerge(json.loads(text), added)
     assert json.dumps(back) == json.dumps(doc)
+
+
+@pytest.mark.parametrize("command, ours", [
+    ("/venv/bin/python /src/hooks/user_prompt_submit.py # modelroute", True),
+    ("/home/u/.local/share/modelroute/venv/bin/python /x/user_prompt_submit.py", True),
+    ("/v/bin/python3 /v/lib/python3.11/site-packages/routing/_hooks/pre_tool_use.py", True),
+    ("route status --claude", True),
+    ("python3 ~/.claude/hooks/session_start.py", False),
+    ("~/bin/route-notify.sh", False),
+    ("echo route", False),
+    (None, False),
+])
+def test_is_ours_recognises_only_modelroute_commands(command: object, ours: bool) -> None:
+    assert cs.is_ours(command) is ours
