@@ -17,37 +17,60 @@ No I/O happens here; the rule set is compiled once by `routing.rules`.
 
 from __future__ import annotations
 
-from typing import Optional
+import re
 
 from routing import prompt_text
 from routing.decision import Context, Decision
 from routing.rules import TOKEN, RuleSet, compile_rules
 from routing.tiers import TIERS, rank, step_up
 
-INTENTS = ("lookup", "explain", "code", "diagnose", "design")
-HARD = ("concurrency", "memory", "security", "architecture", "system_performance", "caching")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
+    from typing import Optional
+
+INTENTS = ("lookup", "explain", "review", "verify", "code", "diagnose", "design")
+HARD = (
+    "concurrency_bug", "memory", "concurrency", "security", "data_loss",
+    "architecture", "system_performance", "load", "caching",
+)
+# Bugs of these kinds are hunts even when phrased as "find X" or "what's X".
+BUGS = ("concurrency_bug", "memory")
+_INTENT_SET = frozenset(INTENTS)
 # Weight of each hard-reasoning topic as evidence for opus.
 HARD_WEIGHT = {
-    "concurrency": 1.6,
+    "concurrency_bug": 1.6,
+    "concurrency": 0.8,
     "memory": 1.6,
-    "security": 1.3,
+    "security": 1.4,
     "architecture": 1.2,
     "system_performance": 1.2,
     "caching": 1.0,
+    "load": 0.8,
+    "data_loss": 1.2,
 }
 OPUS_AT = 1.5  # evidence needed to lift a task to opus
 
 # Words that may stand between a clause boundary and its verb without
 # making the verb less of a command: "can you please write ...".
 _LEAD_INS = frozenset(
-    "and then also please pls plz can could would will you to let's lets we i need want help me now first "
+    "and then also please pls plz can could would will you to let's lets we i need want help me now first quick "
     "next just ok okay so hey hi quickly us ich bitte je yo eu por favor kannst du peux tu tu puedes "
     "you'll lets's".split()
 )
 _BOUNDARY = frozenset(".!?;:,\n()")
+# A word glued to these is part of a path or identifier ("/search",
+# "scheduler/lock.go", "`find`"), not something the user asks for.
+_GLUE_BEFORE = frozenset("/.@\\#$_")
+# Paths, file names and CLI flags name things; their words ("/search",
+# "docs/adr/0007-event-sourcing.md", "-race") are not what the user asks for.
+_NAMES = re.compile(
+    r"[\w.@~-]*/[\w./@~-]+"
+    r"|\b[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"
+    r"|(?<![\w-])--?[a-z][\w-]*"
+)
 _NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
 
-_default_rules: Optional[RuleSet] = None
+_default_rules: "Optional[RuleSet]" = None
 
 
 def default_rules() -> RuleSet:
@@ -60,19 +83,26 @@ def default_rules() -> RuleSet:
 class _Signals:
     """Which signals fired in the ask, and which intents open a clause."""
 
-    __slots__ = ("first", "initial", "n_tokens")
+    __slots__ = ("first", "initial", "hits", "n_tokens")
 
     def __init__(self) -> None:
-        self.first: dict[str, int] = {}  # signal -> earliest token index
-        self.initial: dict[str, int] = {}  # intent -> earliest clause-initial index
+        self.first: dict[str, int] = {}  # signal -> char offset of its first match
+        self.hits: dict[str, int] = {}  # signal -> number of phrase matches
+        self.initial: dict[str, int] = {}  # intent -> char offset where it opens a clause
         self.n_tokens = 0
 
     def __contains__(self, name: str) -> bool:
         return name in self.first
 
 
+def _mask_names(low: str) -> str:
+    if "/" not in low and "." not in low and "-" not in low:
+        return low
+    return _NAMES.sub(lambda m: " " * len(m.group(0)), low)
+
+
 def _find(rules: RuleSet, question: str) -> _Signals:
-    low = question.lower()
+    low = _mask_names(question.lower())
     spans = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(low)]
     toks = [s[0] for s in spans]
     out = _Signals()
@@ -82,29 +112,65 @@ def _find(rules: RuleSet, question: str) -> _Signals:
     for i in range(n):
         if toks[i] not in starters:
             continue
+        start = spans[i][1]
+        if start and low[start - 1] in _GLUE_BEFORE:
+            continue
+        end = spans[i][2]
+        if low[end : end + 1] == "/":
+            continue
+        # Longest phrase first. Intents and topics each take only their
+        # longest phrase here: "where does the time go" is no "where does"
+        # lookup and "go deeper" no "go" approval, yet "profile the whole
+        # path" still says both "profile" (diagnose) and system performance.
+        got_intent = got_topic = False
+        opens: "bool | None" = None
         for j in range(min(max_len, n - i), 0, -1):
             names = phrases.get(tuple(toks[i : i + j]))
             if not names:
                 continue
-            opens = _opens_clause(low, spans, i)
+            if opens is None:
+                opens = _opens_clause(low, spans, i)
+            took_intent = took_topic = False
             for name in names:
+                if name in _INTENT_SET:
+                    # A lone intent verb counts only where a clause starts,
+                    # so nouns ("the setup", "can a tenant read") don't.
+                    if got_intent or (j == 1 and not opens):
+                        continue
+                    took_intent = True
+                    if opens and name not in out.initial:
+                        out.initial[name] = start
+                elif got_topic:
+                    continue
+                else:
+                    took_topic = True
+                out.hits[name] = out.hits.get(name, 0) + 1
                 if name not in out.first:
-                    out.first[name] = i
-                if opens and name in INTENTS and name not in out.initial:
-                    out.initial[name] = i
-    far = n + 1
+                    out.first[name] = start
+            got_intent = got_intent or took_intent
+            got_topic = got_topic or took_topic
+            if got_intent and got_topic:
+                break
     if not low.isascii():
         for sub, name in rules.substrings:
-            if sub in low:
-                pos = low.index(sub)
-                out.first.setdefault(name, far)
-                # Chinese and Japanese have no spaces to find clause starts:
-                # count an intent word near the start as opening the ask.
-                if name in INTENTS and name not in out.initial and (pos < 12 or not spans):
-                    out.initial[name] = 0 if pos < 4 else 1
-    for rx, name in rules.regexes:
-        if name not in out.first and rx.search(question):
-            out.first[name] = far
+            pos = low.find(sub)
+            if pos < 0:
+                continue
+            out.hits[name] = out.hits.get(name, 0) + 1
+            if pos < out.first.get(name, pos + 1):
+                out.first[name] = pos
+            # Chinese and Japanese have no spaces to find clause starts:
+            # count an intent word near the start as opening the ask.
+            if name in _INTENT_SET and pos < 12 and pos < out.initial.get(name, pos + 1):
+                out.initial[name] = pos
+    for rx, name, needs in rules.regexes:
+        if needs and not any(x in low for x in needs):
+            continue
+        m = rx.search(low)
+        if m:
+            out.hits[name] = out.hits.get(name, 0) + 1
+            if m.start() < out.first.get(name, m.start() + 1):
+                out.first[name] = m.start()
     return out
 
 
@@ -122,7 +188,10 @@ def _opens_clause(low: str, spans: list[tuple[str, int, int]], i: int) -> bool:
 def _is_continue(question: str, sig: _Signals) -> bool:
     if "continue" not in sig:
         return False
-    if sig.n_tokens > 8 or len(question) > 60:
+    # "cool, keep going with the rest of the files": an approval that opens
+    # the message may carry a few more words.
+    limit = 10 if sig.first["continue"] <= 1 else 8
+    if sig.n_tokens > limit or len(question) > 80:
         return False
     # An approval that also asks for something new is a task.
     return not any(k in sig.initial for k in ("code", "design", "diagnose", "lookup")) or sig.n_tokens <= 3
@@ -136,7 +205,7 @@ def _is_escalation(sig: _Signals) -> bool:
     if unhappy:
         return sig.n_tokens <= 30 and "design" not in sig.initial
     if deeper:
-        return sig.n_tokens <= 14 and not any(k in sig.initial for k in ("code", "design", "lookup"))
+        return sig.n_tokens <= 14 and not sig.initial
     return False
 
 
@@ -158,24 +227,42 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
         prompt = prompt.decode("utf-8", "replace")
     elif not isinstance(prompt, str):
         prompt = "" if prompt is None else str(prompt)
-    text = prompt.replace("\x00", " ")
-    question, paste = prompt_text.split(text)
+    question, paste = prompt_text.split(prompt)
     session = _session_tier(context)
     if not question.strip():
         return Decision(session or "haiku", "continue" if session else "task", 0.3, ["empty prompt"], "none")
 
     sig = _find(rules, question)
-    if _is_continue(question, sig):
-        tier = session or "sonnet"
-        return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
-    if _is_escalation(sig):
+    # Complaints first: "sigue fallando" opens with a word that also means "go on".
+    if _is_escalation(sig) and not ("continue" in sig and "dissatisfied" not in sig):
         base = session or "sonnet"
         tier = step_up(base)
         why = [rules.reasons[s] for s in ("dissatisfied", "deeper") if s in sig]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
         return Decision(tier, "escalate", 0.8, why, "escalate")
+    if _is_continue(question, sig):
+        tier = session or "sonnet"
+        return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
 
     return _apply_user_rules(rules, question, _task(rules, question, paste, sig))
+
+
+_QUESTION_WORDS = frozenset(
+    "is are does do did can could should has have was were will what which where who when how "
+    "qué que cuál dónde es hay wie was wo welche ist gibt quel quelle où est o onde qual existe".split()
+)
+
+
+def _is_question(question: str) -> bool:
+    q = question.strip()
+    if q.endswith(("?", "？")):
+        return True
+    first = q.split(None, 1)[0].lower() if q else ""
+    return first in _QUESTION_WORDS
+
+
+def _describes_symptom(sig: _Signals) -> bool:
+    return any(s in sig for s in ("nondeterministic", "concurrency_bug", "memory", "system_performance", "data_loss"))
 
 
 def _primary_intent(sig: _Signals) -> str:
@@ -192,9 +279,14 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     wants_cause = "diagnose" in sig
     hard = [h for h in HARD if h in sig]
 
-    # "find the race condition" is a bug hunt, not a lookup.
-    if intent in ("lookup", "") and hard and any(h in ("concurrency", "memory") for h in hard) and not read_only:
-        intent = "diagnose"
+    # "find the race condition", "we get a deadlock ... what's going on": a
+    # bug of a hard kind makes the ask a hunt, unless it is only being read
+    # about ("explain the race-condition comment").
+    # A question about pasted output ("which pod is getting OOMKilled?") reads it.
+    only_subject = intent in ("lookup", "explain") and ("hard_topic_as_subject" in sig or bool(paste))
+    if any(b in sig for b in BUGS) and not read_only and not only_subject and intent != "design":
+        if intent not in ("code", "diagnose"):
+            intent = "diagnose"
         wants_cause = True
 
     # Base tier from what the ask does.
@@ -205,25 +297,31 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         if "code" in sig.initial and not read_only:
             base = "sonnet"
             reasons.append(rules.reasons["code"])
-        elif wants_cause and "diagnose" in sig.initial and not read_only:
+        elif wants_cause and "diagnose" in sig.initial and not read_only and ("problem" in sig or _describes_symptom(sig)):
+            # "why does X fail" is debugging; "why is money stored in cents" is not.
             base = "sonnet"
             reasons.append(rules.reasons["diagnose"])
     elif intent == "design":
         base = "sonnet"
         reasons.append(rules.reasons["design"])
-    elif intent in ("code", "diagnose"):
+    elif intent in ("code", "diagnose", "review", "verify"):
         base = "sonnet"
         reasons.append(rules.reasons[intent])
+    elif not sig.initial and _is_question(question) and "code" not in sig and not hard:
+        # "is lodash still used anywhere?": a question with no ask to change code.
+        base = "haiku"
+        reasons.append("a question about the code, with no ask to change it")
     else:
         # No intent word at all: a short question is most likely a lookup.
-        short_q = question.rstrip().endswith("?") and sig.n_tokens <= 14
+        short_q = _is_question(question) and sig.n_tokens <= 16 and not hard
         base = "haiku" if short_q else "sonnet"
         reasons.append("short question with no coding ask" if short_q else "no clear signal: default to everyday coding")
 
     # Evidence that the task needs deep reasoning.
     evidence = 0.0
     for h in hard:
-        evidence += HARD_WEIGHT[h]
+        # Several distinct phrases of one topic are stronger than one.
+        evidence += HARD_WEIGHT[h] + min(0.5, 0.25 * (sig.hits.get(h, 1) - 1))
         reasons.append(rules.reasons[h])
     if len(hard) > 1:
         evidence += 0.3 * (len(hard) - 1)
@@ -232,13 +330,21 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     elif "design" in sig:
         evidence += 0.4
     if "broad_scope" in sig:
-        evidence += 1.2
+        evidence += 1.2 + min(0.5, 0.25 * (sig.hits.get("broad_scope", 1) - 1))
         reasons.append(rules.reasons["broad_scope"])
+        if "migration" in sig:
+            evidence += 0.6
+            reasons.append("a cross-cutting migration")
     if "nondeterministic" in sig and (wants_cause or hard or intent in ("code", "")):
-        evidence += 1.0 if wants_cause else 0.6
+        # A symptom that comes and goes is a heisenbug hunt, asked for or not.
+        evidence += 1.5 if wants_cause or intent == "" else 0.6
         reasons.append(rules.reasons["nondeterministic"])
-    if wants_cause and hard:
+    if (wants_cause or intent in ("verify", "review")) and (hard or "broad_scope" in sig):
         evidence += 0.4
+    if "security" in sig and _is_question(question) and not read_only:
+        # "is this endpoint vulnerable?" asks for a security judgement,
+        # however small the code it is about.
+        evidence += 0.9
 
     # Evidence that it does not.
     damp = 0.0
@@ -250,16 +356,13 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         damp += 1.2
         if "hard_topic_as_subject" in sig:
             damp += 1.0
-    if "clear_error" in sig or paste == "trace":
+    if ("clear_error" in sig or paste == "trace") and "nondeterministic" not in sig:
         damp += 0.6 if not hard else 0.3
-    if intent == "code" and not hard and "broad_scope" not in sig:
+    if intent == "code" and "broad_scope" not in sig:
         damp += 0.5
     if damp and evidence:
-        reasons.append(
-            next(rules.reasons[s] for s in ("read_only", "small_scope", "hard_topic_as_subject", "clear_error", intent)
-                 if s in sig or s == intent)
-            if intent else rules.reasons.get("small_scope", "small scope")
-        )
+        held = [s for s in ("read_only", "small_scope", "hard_topic_as_subject", "clear_error") if s in sig]
+        reasons.extend(f"held down: {rules.reasons[s]}" for s in held)
 
     score = evidence - damp
     if score >= OPUS_AT:

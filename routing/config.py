@@ -166,7 +166,13 @@ def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, An
             fail(dotted, f"must be one of {', '.join(choices)}")
 
 
-def _check_regex(fail: Any, key: str, rx: str) -> None:
+def _check_regex(fail: Any, key: str, rx: Any) -> None:
+    if isinstance(rx, dict):
+        if not isinstance(rx.get("pattern"), str):
+            fail(key, "a regex table needs a string 'pattern' (and optional 'needs', a list of strings)")
+        rx = rx["pattern"]
+    elif not isinstance(rx, str):
+        fail(key, "regex entries are strings or {pattern, needs} tables")
     try:
         re.compile(rx)
     except re.error as e:

@@ -6,7 +6,9 @@ Plain slotted classes rather than dataclasses: `dataclasses` imports
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only; importing typing costs the hooks start-up time
+    from typing import Any, Sequence
 
 KINDS = ("task", "escalate", "continue")
 

@@ -52,6 +52,8 @@ def split(prompt: str) -> tuple[str, str]:
     """Return (question, paste_kind); paste_kind is '', 'code', 'trace' or 'diff'."""
     if len(prompt) > HEAD + TAIL:
         prompt = prompt[:HEAD] + "\n\n" + prompt[-TAIL:]
+    if "\x00" in prompt:
+        prompt = prompt.replace("\x00", " ")
     pasted: list[str] = []
 
     def _cut(m: re.Match[str]) -> str:

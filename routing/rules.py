@@ -8,14 +8,19 @@ the router has to sustain tens of thousands of prompts a second.
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
-from typing import Any, Iterable, Mapping
 
 from routing.tiers import TIERS
 
-BUILTIN = Path(__file__).with_name("rules.json")
-TOKEN = re.compile(r"\w+(?:['’\-.]\w+)*")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
+    from typing import Any, Iterable, Mapping
+
+BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
+# Hyphens and dots split words ("race-condition" is "race condition") the same
+# way in lexicons and prompts; apostrophes stay inside ("what's").
+TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -48,7 +53,9 @@ class RuleSet:
         self.reasons: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.substrings: list[tuple[str, str]] = []
-        self.regexes: list[tuple[re.Pattern[str], str]] = []
+        # (pattern, signal, gate): the pattern is tried only when one of the
+        # gate's substrings is in the text (no gate: always).
+        self.regexes: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -59,11 +66,20 @@ class RuleSet:
             for s in spec.get("substrings", ()):
                 self.substrings.append((str(s).lower(), name))
             for r in spec.get("regex", ()):
-                self.regexes.append((re.compile(r, re.I | re.M), name))
+                if isinstance(r, dict):
+                    pattern, needs = str(r["pattern"]), tuple(str(x).lower() for x in r.get("needs", ()))
+                else:
+                    pattern, needs = str(r), ()
+                self.regexes.append((re.compile(pattern, re.I | re.M), name, needs))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self.starters = frozenset(k[0] for k in self.phrases)
         self.user_rules = tuple(UserRule(r) for r in rules)
+
+
+def _entry_key(entry: Any) -> str:
+    """A lexicon entry's identity: the text, or a regex table's pattern."""
+    return str(entry["pattern"]) if isinstance(entry, dict) else str(entry)
 
 
 def merge_signals(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,8 +98,8 @@ def merge_signals(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str
             if f"add_{field}" in change:
                 sig[field] = list(sig.get(field, ())) + list(change[f"add_{field}"])
             if f"remove_{field}" in change:
-                drop = set(change[f"remove_{field}"])
-                sig[field] = [w for w in sig.get(field, ()) if w not in drop]
+                drop = {_entry_key(w) for w in change[f"remove_{field}"]}
+                sig[field] = [w for w in sig.get(field, ()) if _entry_key(w) not in drop]
         if "reason" in change:
             sig["reason"] = change["reason"]
     return out
