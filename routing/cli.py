@@ -20,6 +20,10 @@ COMMANDS = {
     "uninstall": "uninstall",
     "doctor": "doctor",
     "report": "report",
+    "init": "init",
+    "shell-session": "shell_session",
+    "shell-call": "shell_call",
+    "shell-hint": "shell_hint",
 }
 
 NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."

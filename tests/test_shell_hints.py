@@ -1,0 +1,60 @@
+"""The pre-exec hint, typed into real interactive shells on a pty."""
+
+from __future__ import annotations
+
+import pytest
+from shell_support import SHELLS, Sandbox, interactive
+
+LOOKUP = 'codex "where is parse_config defined?"'
+HINT = "route: looks like a lookup -> codex-quick"
+
+
+@pytest.fixture
+def box(isolated_home):
+    return Sandbox(isolated_home)
+
+
+def typed(box: Sandbox, shell: str, lines: list[str], *init_args: str) -> str:
+    return interactive(shell, [box.source(shell, *init_args), *lines], box.env)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_plain_codex_with_a_lookup_prompt_hints_at_codex_quick_and_still_runs_unchanged(box, shell):
+    out = typed(box, shell, [LOOKUP])
+    assert out.count(HINT) == 1, out
+    assert [c["argv"] for c in box.calls()] == [["-c", 'model="gpt-5"', "where is parse_config defined?"]]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_plain_claude_with_a_lookup_prompt_hints_at_claude_quick(box, shell):
+    out = typed(box, shell, ['claude -p "where is parse_config defined?"'])
+    assert "route: looks like a lookup -> claude-quick" in out, out
+    assert [c["argv"] for c in box.calls()] == [["-p", "where is parse_config defined?"]]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_no_hint_when_turned_off_or_for_other_commands(box, shell):
+    off = "set -gx ROUTE_SHELL_HINTS 0" if shell == "fish" else "export ROUTE_SHELL_HINTS=0"
+    out = typed(box, shell, ["echo " + LOOKUP.replace('"', "'"), "codex-quick 'where is parse_config defined?'",
+                             'codex -m gpt-5-nano "where is parse_config defined?"', off, LOOKUP])
+    assert "route: looks like" not in out, out
+    assert len(box.calls()) == 3
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_no_hint_when_config_turns_hints_off(box, shell):
+    out = typed(box, shell, [LOOKUP], "--no-hints")
+    assert "route: looks like" not in out, out
+    assert len(box.calls()) == 1
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_the_hint_keeps_the_exit_status_of_the_command_before(box, shell):
+    status = "$status" if shell == "fish" else "$?"
+    out = typed(box, shell, ["false", f"echo rc={status}"])
+    assert "rc=1" in out, out
+
+
+def test_bash_hint_sees_only_the_first_command_the_user_typed(box):
+    out = typed(box, "bash", ['PROMPT_COMMAND="$PROMPT_COMMAND;true"', 'echo first; ' + LOOKUP, LOOKUP])
+    assert out.count(HINT) == 1, out
