@@ -54,6 +54,7 @@ OPUS_AT = 1.5  # evidence needed to lift a task to opus
 # making the verb less of a command: "can you please write ...".
 _LEAD_INS = frozenset(
     "and then also please pls plz can could would will you to let's lets we i need want help me now first quick "
+    "você pode podes puedes podrías pourrais peux kannst könntest du tu "
     "next just ok okay so hey hi quickly us ich bitte je yo eu por favor kannst du peux tu tu puedes "
     "you'll lets's".split()
 )
@@ -163,8 +164,9 @@ def _find(rules: RuleSet, question: str) -> _Signals:
             # count an intent word near the start as opening the ask.
             if name in _INTENT_SET and pos < 12 and pos < out.initial.get(name, pos + 1):
                 out.initial[name] = pos
+    present = {g for g in rules.gates if g in low}
     for rx, name, needs in rules.regexes:
-        if needs and not any(x in low for x in needs):
+        if needs and needs.isdisjoint(present):
             continue
         m = rx.search(low)
         if m:
@@ -190,8 +192,14 @@ def _is_continue(question: str, sig: _Signals) -> bool:
         return False
     # "cool, keep going with the rest of the files": an approval that opens
     # the message may carry a few more words.
-    limit = 10 if sig.first["continue"] <= 1 else 8
+    opens = sig.first["continue"] <= 1
+    limit = 10 if opens else 8
     if sig.n_tokens > limit or len(question) > 80:
+        return False
+    # "is this ioctl handler ok?" is a question that happens to hold an "ok";
+    # "parfait, merci ! vas-y" is all approval wherever the first one stands.
+    mostly = sig.hits["continue"] * 2 >= sig.n_tokens
+    if not (opens or mostly) and sig.n_tokens > 3 or _is_question(question) and sig.n_tokens > 2:
         return False
     # An approval that also asks for something new is a task.
     return not any(k in sig.initial for k in ("code", "design", "diagnose", "lookup")) or sig.n_tokens <= 3
@@ -203,9 +211,12 @@ def _is_escalation(sig: _Signals) -> bool:
     if unhappy and deeper:
         return sig.n_tokens <= 80
     if unhappy:
-        return sig.n_tokens <= 30 and "design" not in sig.initial
+        # "same error, fix it" complains first; "refactor X, keep the same
+        # error messages" asks first and only mentions an error.
+        ask = min((sig.initial[k] for k in ("code", "design") if k in sig.initial), default=None)
+        return sig.n_tokens <= 30 and (ask is None or sig.first["dissatisfied"] < ask)
     if deeper:
-        return sig.n_tokens <= 14 and not sig.initial
+        return sig.n_tokens <= 24 and not sig.initial
     return False
 
 
@@ -255,7 +266,7 @@ _QUESTION_WORDS = frozenset(
 
 def _is_question(question: str) -> bool:
     q = question.strip()
-    if q.endswith(("?", "？")):
+    if q.endswith(("?", "？")) or len(q) < 200 and ("? " in q or "？" in q):
         return True
     first = q.split(None, 1)[0].lower() if q else ""
     return first in _QUESTION_WORDS
@@ -284,10 +295,20 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     # about ("explain the race-condition comment").
     # A question about pasted output ("which pod is getting OOMKilled?") reads it.
     only_subject = intent in ("lookup", "explain") and ("hard_topic_as_subject" in sig or bool(paste))
+    # An explanation asked about a bug-flavoured tool or term ("explain this
+    # asan flag") stays an explanation unless something is actually wrong.
+    if intent == "explain" and "problem" not in sig and not wants_cause:
+        only_subject = True
     if any(b in sig for b in BUGS) and not read_only and not only_subject and intent != "design":
         if intent not in ("code", "diagnose"):
             intent = "diagnose"
         wants_cause = True
+
+    # "foldl vs foldl', why does everyone avoid foldl": a "why" about a
+    # concept, with nothing going wrong, asks for an explanation.
+    if intent == "diagnose" and "concept" in sig and "problem" not in sig and not _describes_symptom(sig):
+        intent = "explain"
+        wants_cause = False
 
     # Base tier from what the ask does.
     if intent in ("lookup", "explain"):
@@ -307,7 +328,14 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     elif intent in ("code", "diagnose", "review", "verify"):
         base = "sonnet"
         reasons.append(rules.reasons[intent])
-    elif not sig.initial and _is_question(question) and "code" not in sig and not hard:
+    elif (
+        not sig.initial
+        and (_is_question(question) or "concept" in sig)
+        and "code" not in sig
+        and "problem" not in sig
+        and not [h for h in hard if h != "concurrency"]  # "Mutex vs RwLock?" is a concept question
+        and sig.n_tokens <= 24
+    ):
         # "is lodash still used anywhere?": a question with no ask to change code.
         base = "haiku"
         reasons.append("a question about the code, with no ask to change it")
@@ -329,6 +357,11 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         evidence += 1.0 if "design" in sig.initial else 0.6
     elif "design" in sig:
         evidence += 0.4
+    if intent in ("", "diagnose") and "concurrency" in sig and ("problem" in sig or "nondeterministic" in sig):
+        evidence += 0.6  # a concurrency symptom: wrong totals, hangs under threads
+    if sig.hits.get("concept", 0) >= 2 and hard:
+        evidence += 0.8  # "A vs B vs C" under constraints: a technology decision
+        reasons.append("compares options under constraints")
     if "broad_scope" in sig:
         evidence += 1.2 + min(0.5, 0.25 * (sig.hits.get("broad_scope", 1) - 1))
         reasons.append(rules.reasons["broad_scope"])
@@ -353,7 +386,9 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     if read_only:
         damp += 1.5
     if intent in ("lookup", "explain") and not wants_cause:
-        damp += 1.2
+        # A question about a system with several hard facets is reasoning,
+        # whatever verb it opens with.
+        damp += 1.2 if len(hard) < 2 and "design" not in sig else 0.4
         if "hard_topic_as_subject" in sig:
             damp += 1.0
     if ("clear_error" in sig or paste == "trace") and "nondeterministic" not in sig:

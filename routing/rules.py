@@ -55,7 +55,7 @@ class RuleSet:
         self.substrings: list[tuple[str, str]] = []
         # (pattern, signal, gate): the pattern is tried only when one of the
         # gate's substrings is in the text (no gate: always).
-        self.regexes: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = []
+        self.regexes: list[tuple[re.Pattern[str], str, frozenset[str]]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -70,8 +70,10 @@ class RuleSet:
                     pattern, needs = str(r["pattern"]), tuple(str(x).lower() for x in r.get("needs", ()))
                 else:
                     pattern, needs = str(r), ()
-                self.regexes.append((re.compile(pattern, re.I | re.M), name, needs))
+                self.regexes.append((re.compile(pattern, re.I | re.M), name, frozenset(needs)))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+        # Every gate substring once: a prompt is searched for each just once.
+        self.gates = tuple(sorted({g for _, _, needs in self.regexes for g in needs}))
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self.starters = frozenset(k[0] for k in self.phrases)
         self.user_rules = tuple(UserRule(r) for r in rules)
