@@ -2,7 +2,8 @@
 # Install what the tests run for real: bash/zsh/fish, shellcheck, and the
 # pinned Claude Code and Codex CLIs (npm, into .cache/npm, never global),
 # ccusage (the reference `route report` is checked against) and chromium
-# (the HTML report is rendered in a real headless browser).
+# (the HTML report is rendered in a real headless browser), and tmux (interactive
+# Claude Code for the statusLine end-to-end test).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ CODEX_VERSION=0.169.0
 CCUSAGE_VERSION=20.0.24
 
 need=()
-for tool in zsh fish shellcheck chromium; do
+for tool in zsh fish shellcheck chromium tmux; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
