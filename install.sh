@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
-# Install modelroute for the current user, with no sudo and nothing outside
-# $HOME / the XDG directories:
-#   - with pipx when it is on PATH;
-#   - otherwise into a venv at $XDG_DATA_HOME/modelroute/venv, with `route`
-#     and `modelroute` linked into ~/.local/bin.
-# ./install.sh --uninstall removes exactly that again.
+# Install modelroute for the current user and wire it into your tools, with
+# no sudo and nothing written outside $HOME / the XDG directories:
+#   1. the package: with pipx when it is on PATH, otherwise into a venv at
+#      $XDG_DATA_HOME/modelroute/venv, with `route` and `modelroute` linked
+#      into ~/.local/bin (re-running with an unchanged checkout skips this);
+#   2. `route install`: Claude Code, your login shell, Codex profiles (those
+#      found), and the Cursor settings to pick by hand.
+# Flags go on to `route install`: --dry-run, --yes, --no-claude, --no-shell,
+# --no-codex, --mode simple|smart, --login-shell SHELL, --follow-symlinks.
+# ./install.sh --uninstall [--purge] runs `route uninstall` and then removes
+# the package environment too.
 set -euo pipefail
 
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '%s\n' "$*"; }
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-[ -n "${HOME:-}" ] || die "HOME is not set"
-[ -d "$HOME" ] || die "HOME ($HOME) does not exist"
+[ -n "${HOME:-}" ] || die "HOME is not set; set it to your home directory and run again"
+[ -d "$HOME" ] || die "HOME ($HOME) does not exist; create it or set HOME to your home directory"
 data_home=${XDG_DATA_HOME:-$HOME/.local/share}
 case $data_home in /*) ;; *) data_home=$HOME/.local/share ;; esac
 venv=$data_home/modelroute/venv
 bin_dir=$HOME/.local/bin
+stamp_file=$venv/.modelroute-source
 
 uninstall=0
+dry_run=0
+pass=()
 for arg in "$@"; do
   case $arg in
     --uninstall) uninstall=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --dry-run) dry_run=1; pass+=("$arg") ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) pass+=("$arg") ;;
   esac
 done
 
@@ -31,11 +41,46 @@ ours() {  # is this link one we made?
   return 1
 }
 
+writable() {  # honour the permission bits even as root, as fileops does
+  local d=$1
+  while [ ! -e "$d" ] && [ "$d" != / ]; do d=$(dirname "$d"); done
+  [ -w "$d" ] || return 1
+  [ "$(id -u)" != 0 ] && return 0
+  case $(ls -ld -- "$d") in ??w*) return 0 ;; esac
+  return 1
+}
+
+pipx_route() {  # the modelroute pipx installed, if any
+  command -v pipx >/dev/null 2>&1 || return 1
+  pipx list --short 2>/dev/null | grep -q '^modelroute ' || return 1
+  local d
+  d=$(pipx environment --value PIPX_BIN_DIR 2>/dev/null) || d=$bin_dir
+  [ -x "$d/modelroute" ] && printf '%s\n' "$d/modelroute"
+}
+
+installed_route() {  # the `route` of an existing install (ours: never net-tools' route)
+  if [ -x "$venv/bin/modelroute" ]; then printf '%s\n' "$venv/bin/modelroute"; return 0; fi
+  pipx_route
+}
+
 if [ "$uninstall" = 1 ]; then
+  route_bin=$(installed_route || true)
+  if [ -n "$route_bin" ]; then
+    # Unwire first: once the package is gone, nothing knows what it added.
+    "$route_bin" uninstall ${pass[@]+"${pass[@]}"} ||
+      die "route uninstall did not finish (see above); the package was kept so you can fix that and run again"
+  else
+    say "no modelroute installation found at $venv or in pipx"
+  fi
+  [ "$dry_run" = 1 ] && exit 0
   for name in route modelroute; do
     if ours "$bin_dir/$name"; then rm -f "$bin_dir/$name"; say "removed $bin_dir/$name"; fi
   done
-  if [ -d "$venv" ]; then rm -rf "$venv"; say "removed $venv"; fi
+  if [ -d "$venv" ]; then
+    rm -rf "$venv" || die "could not remove $venv"
+    say "removed $venv"
+    rmdir "$(dirname "$venv")" 2>/dev/null || true
+  fi
   if command -v pipx >/dev/null 2>&1 && pipx list --short 2>/dev/null | grep -q '^modelroute '; then
     pipx uninstall modelroute >/dev/null && say "removed the pipx install of modelroute"
   fi
@@ -48,37 +93,79 @@ if [ -z "$python" ]; then
     if command -v "$cand" >/dev/null 2>&1; then python=$(command -v "$cand"); break; fi
   done
 fi
-[ -n "$python" ] || die "python3 not found on PATH; install Python 3.9 or newer first"
-"$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' ||
-  die "$python is older than Python 3.9"
+[ -n "$python" ] || die "python3 not found on PATH; install Python 3.9 or newer first (e.g. apt install python3 python3-venv)"
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null ||
+  die "$python is older than Python 3.9 (or does not run); install Python 3.9 or newer"
+
+# A fingerprint of the checkout: re-running with nothing changed skips pip.
+stamp=$("$python" - "$src" <<'PY'
+import hashlib, os, sys
+root, h = sys.argv[1], hashlib.sha256()
+for top in ("pyproject.toml", "routing", "hooks", "shell"):
+    base = os.path.join(root, top)
+    files = [base] if os.path.isfile(base) else sorted(
+        os.path.join(d, f) for d, dirs, fs in os.walk(base) for f in fs if "__pycache__" not in d)
+    for f in files:
+        h.update(os.path.relpath(f, root).encode() + b"\0")
+        with open(f, "rb") as fh:
+            h.update(hashlib.sha256(fh.read()).digest())
+print(h.hexdigest())
+PY
+) || die "cannot read the checkout at $src"
+
+if [ "$dry_run" = 1 ]; then
+  route_bin=$(installed_route || true)
+  if [ -z "$route_bin" ]; then
+    say "would install modelroute into $venv and link route, modelroute into $bin_dir"
+    say "then run \`route install\`; once installed, \`route install --dry-run\` shows its diffs"
+    say "dry run: nothing was written"
+    exit 0
+  fi
+  [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] || say "would update the modelroute package in $venv"
+  exec "$route_bin" install ${pass[@]+"${pass[@]}"}
+fi
 
 if command -v pipx >/dev/null 2>&1 && [ -z "${MODELROUTE_NO_PIPX:-}" ]; then
   pipx install --force "$src" >/dev/null || die "pipx install failed"
-  route_bin=$(command -v route || true)
+  route_bin=$(pipx_route) || die "pipx installed modelroute but its modelroute command was not found"
   say "installed modelroute with pipx"
 else
-  mkdir -p "$(dirname "$venv")" || die "cannot create $(dirname "$venv") (read-only HOME?)"
-  if [ ! -x "$venv/bin/python" ]; then
-    # Resolve shims (pyenv, asdf) to the real interpreter: hooks start faster.
-    real=$("$python" -c 'import sys; print(sys.executable)')
-    "$real" -m venv "$venv" || die "could not create a virtual environment at $venv"
+  if ! writable "$(dirname "$venv")" || ! mkdir -p "$(dirname "$venv")" 2>/dev/null; then
+    die "cannot create $(dirname "$venv"): read-only (HOME or XDG_DATA_HOME); make it writable and run again"
   fi
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$src" ||
-    die "pip install failed (see the messages above)"
-  mkdir -p "$bin_dir" || die "cannot create $bin_dir"
+  if [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && [ -x "$venv/bin/modelroute" ]; then
+    say "modelroute in $venv is up to date"
+  else
+    if [ ! -x "$venv/bin/python" ]; then
+      # Resolve shims (pyenv, asdf) to the real interpreter: hooks start faster.
+      real=$("$python" -c 'import sys; print(sys.executable)')
+      "$real" -m venv "$venv" || die "could not create a virtual environment at $venv (on Debian: apt install python3-venv)"
+    fi
+    rm -f "$stamp_file"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$src" ||
+      die "pip install failed (see the messages above)"
+    printf '%s\n' "$stamp" > "$stamp_file"
+    say "installed modelroute into $venv"
+  fi
+  if ! writable "$bin_dir" || ! mkdir -p "$bin_dir" 2>/dev/null; then
+    die "cannot create $bin_dir: read-only; make it writable and run again"
+  fi
   for name in route modelroute; do
     target=$bin_dir/$name
     if [ -e "$target" ] && ! ours "$target"; then
       say "note: $target exists and is not ours; left alone (use $venv/bin/$name)"
       continue
     fi
-    ln -sfn "$venv/bin/$name" "$target"
+    [ "$(readlink "$target" 2>/dev/null)" = "$venv/bin/$name" ] || ln -sfn "$venv/bin/$name" "$target"
   done
-  route_bin=$bin_dir/route
-  say "installed modelroute into $venv"
-  say "linked route and modelroute into $bin_dir"
+  route_bin=$venv/bin/modelroute
   case ":$PATH:" in *":$bin_dir:"*) ;; *) say "note: add $bin_dir to your PATH" ;; esac
 fi
 
-say "try: route explain \"find where parse_config is defined\""
+"$route_bin" install ${pass[@]+"${pass[@]}"} || {
+  rc=$?
+  say "route install reported problems (above); fix them and run $0 again"
+  exit "$rc"
+}
+say "try: route explain \"find where parse_config is defined\"; check the set-up: route doctor"
 say "undo: $0 --uninstall"

@@ -58,13 +58,26 @@ class FileEdit:
     def apply(self) -> fileops.Change:
         """Write the change; raises fileops.FileOpsError naming the file on failure."""
         if not self.changed:
-            return fileops.Change(self.path, fileops.NO_CHANGE, f"{self.what}: already installed")
+            return fileops.Change(self.path, fileops.NO_CHANGE, f"already installed ({self.what})")
         if self.backup or self.after is None:
-            return fileops.write_change(
+            change = fileops.write_change(
                 self.path, self.before, self.after, mode=self.mode, follow=self.follow, note=self.what
             )
+            self._drop_redundant_backup()
+            return change
         fileops.atomic_write(self.path, self.after, mode=self.mode, follow=self.follow)
         return fileops.Change(self.path, fileops.MODIFIED, self.what, self.diff())
+
+    def _drop_redundant_backup(self) -> None:
+        """Uninstall put the original back: its backup is now just a stray copy."""
+        if self.after is None:
+            return
+        backup = fileops.backup_path(self.path)
+        try:
+            if fileops.read_text(backup) == self.after:
+                fileops.remove_file(backup)
+        except fileops.FileOpsError:
+            pass  # a backup we cannot read or remove is harmless where it is
 
 
 class Skipped:

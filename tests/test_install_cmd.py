@@ -1,0 +1,142 @@
+"""`route install` / `route uninstall` as commands: target selection, dry run, confirmation, purge."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from routing import cli
+from routing.commands import install as install_cmd
+
+
+class _Main:
+    """CliRunner wants a click command; routing.cli.main builds its lazy group per call."""
+
+    name = "route"
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        return cli.main(args)
+
+
+def route(*args: str, input: str = "") -> tuple[int, str]:
+    result = CliRunner().invoke(_Main(), list(args), input=input)  # type: ignore[arg-type]
+    return result.exit_code, result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def codex_user(isolated_home: Path) -> Path:
+    (isolated_home / ".codex").mkdir()
+    (isolated_home / ".bashrc").write_text("alias ll='ls -l'\n")
+    return isolated_home
+
+
+def test_dry_run_shows_diffs_and_writes_nothing(codex_user: Path) -> None:
+    before = snapshot(codex_user)
+    code, out = route("install", "--no-claude", "--login-shell", "bash", "--dry-run")
+    assert code == 0, out
+    assert snapshot(codex_user) == before
+    assert "+# >>> modelroute >>>" in out and "quick.config.toml" in out and "dry run: nothing was written" in out
+
+
+def test_without_a_terminal_it_installs_without_asking(codex_user: Path) -> None:
+    code, out = route("install", "--no-claude", "--login-shell", "bash")
+    assert code == 0, out
+    assert "# >>> modelroute >>>" in (codex_user / ".bashrc").read_text()
+    assert (codex_user / ".codex/deep.config.toml").exists()
+    assert "Undo: route uninstall" in out
+
+
+def test_at_a_terminal_it_asks_first(codex_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install_cmd, "interactive", lambda: True)
+    before = snapshot(codex_user)
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\n")
+    assert code == 1 and "Go ahead?" in out and "nothing was written" in out
+    assert snapshot(codex_user) == before
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="y\n")
+    assert code == 0 and (codex_user / ".codex/quick.config.toml").exists()
+    code, out = route("install", "--no-claude", "--login-shell", "bash")
+    assert code == 0 and "Go ahead?" not in out  # nothing to change: nothing to ask
+
+
+def test_target_flags_select_only_those(codex_user: Path) -> None:
+    code, out = route("install", "--codex")
+    assert code == 0, out
+    assert (codex_user / ".codex/quick.config.toml").exists()
+    assert "modelroute" not in (codex_user / ".bashrc").read_text()
+    assert not (codex_user / ".claude").exists()
+
+
+def test_codex_is_skipped_when_absent(isolated_home: Path) -> None:
+    code, out = route("install", "--no-claude", "--login-shell", "zsh")
+    assert code == 0, out
+    assert "Codex" not in out and not (isolated_home / ".codex").exists()
+
+
+def test_fish_user_gets_conf_d(isolated_home: Path) -> None:
+    code, out = route("install", "--shell", "--login-shell", "fish")
+    assert code == 0, out
+    conf = isolated_home / ".config/fish/conf.d/modelroute.fish"
+    assert "codex-quick" in conf.read_text()
+    code, out = route("uninstall", "--shell")
+    assert code == 0 and not conf.exists()
+
+
+def test_cursor_gets_settings_to_pick_by_hand(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = isolated_home / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "cursor-agent").write_text("#!/bin/sh\n")
+    (bin_dir / "cursor-agent").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    code, out = route("install", "--no-claude", "--no-shell", "--dry-run")
+    assert "Cursor" in out
+    lines = {l.split()[0]: l for l in out.splitlines() if l.strip().startswith(("Chat", "Inline", "Agent"))}
+    assert "claude-sonnet-4" in lines["Chat"] and "claude-haiku-4" in lines["Inline"] and "claude-sonnet-4" in lines["Agent"]
+
+
+def test_a_refused_part_fails_the_run_but_not_the_others(codex_user: Path) -> None:
+    (codex_user / ".bashrc").write_text("# >>> modelroute >>>\nhalf a block\n")
+    code, out = route("install", "--no-claude", "--login-shell", "bash")
+    assert code == 1
+    assert "line 1" in out and "no '# <<< modelroute <<<'" in out
+    assert (codex_user / ".codex/quick.config.toml").exists()
+
+
+def test_purge_removes_state_and_config_but_not_the_package_env(codex_user: Path) -> None:
+    assert route("install", "--no-claude", "--login-shell", "bash")[0] == 0
+    state = codex_user / ".local/state/modelroute"
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "state.json").write_text("{}")
+    cfg = codex_user / ".config/modelroute/config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("[codex]\ndeep_effort = 'high'\n")
+    venv = codex_user / ".local/share/modelroute/venv"
+    venv.mkdir(parents=True)
+    code, out = route("uninstall", "--purge")
+    assert code == 0, out
+    assert not state.exists() and not cfg.parent.exists() and venv.is_dir()
+    assert not (codex_user / ".local/share/modelroute/init.bash").exists()
+    assert (codex_user / ".bashrc").read_text() == "alias ll='ls -l'\n"
+
+
+def test_uninstall_when_nothing_is_installed_changes_nothing(codex_user: Path) -> None:
+    before = snapshot(codex_user)
+    code, out = route("uninstall")
+    assert code == 0, out
+    assert snapshot(codex_user) == before
+
+
+def test_route_install_runs_as_a_real_process(codex_user: Path) -> None:
+    env = dict(os.environ, SHELL="/bin/bash")
+    out = subprocess.run([sys.executable, "-m", "routing", "install", "--no-claude"], env=env,
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "# >>> modelroute >>>" in (codex_user / ".bashrc").read_text()
