@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 
 INTENTS = ("lookup", "explain", "review", "verify", "code", "diagnose", "design")
 HARD = (
-    "concurrency_bug", "memory", "concurrency", "security", "data_loss",
+    "concurrency_bug", "memory", "concurrency", "security", "risk_question", "data_loss",
     "architecture", "system_performance", "load", "caching",
 )
 # Bugs of these kinds are hunts even when phrased as "find X" or "what's X".
@@ -42,6 +42,7 @@ HARD_WEIGHT = {
     "concurrency": 0.8,
     "memory": 1.6,
     "security": 1.4,
+    "risk_question": 1.6,
     "architecture": 1.2,
     "system_performance": 1.2,
     "caching": 1.0,
@@ -54,20 +55,22 @@ OPUS_AT = 1.5  # evidence needed to lift a task to opus
 # making the verb less of a command: "can you please write ...".
 _LEAD_INS = frozenset(
     "and then also please pls plz can could would will you to let's lets we i need want help me now first quick "
-    "você pode podes puedes podrías pourrais peux kannst könntest du tu "
+    "você pode podes puedes podrías pourrais peux kannst könntest du tu check see "
     "next just ok okay so hey hi quickly us ich bitte je yo eu por favor kannst du peux tu tu puedes "
     "you'll lets's".split()
 )
-_BOUNDARY = frozenset(".!?;:,\n()")
+_BOUNDARY = frozenset(".!?;:,\n(")
 # A word glued to these is part of a path or identifier ("/search",
 # "scheduler/lock.go", "`find`"), not something the user asks for.
 _GLUE_BEFORE = frozenset("/.@\\#$_")
 # Paths, file names and CLI flags name things; their words ("/search",
 # "docs/adr/0007-event-sourcing.md", "-race") are not what the user asks for.
 _NAMES = re.compile(
-    r"[\w.@~-]*/[\w./@~-]+"
+    r"[\w.@~-]*/[\w./@~-]+(?:\(\))?"
+    r"|[\w-]*\.\w+\(\)"
     r"|\b[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"
     r"|(?<![\w-])--?[a-z][\w-]*"
+    r"|\b\w+\(\)"
 )
 _NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
 
@@ -99,7 +102,9 @@ class _Signals:
 def _mask_names(low: str) -> str:
     if "/" not in low and "." not in low and "-" not in low:
         return low
-    return _NAMES.sub(lambda m: " " * len(m.group(0)), low)
+    # Same length, and a word character, so offsets hold and no clause
+    # boundary appears where a name was ("does zod .strip() drop ...").
+    return _NAMES.sub(lambda m: "_" * len(m.group(0)), low)
 
 
 def _find(rules: RuleSet, question: str) -> _Signals:
@@ -188,7 +193,7 @@ def _opens_clause(low: str, spans: list[tuple[str, int, int]], i: int) -> bool:
 
 
 def _is_continue(question: str, sig: _Signals) -> bool:
-    if "continue" not in sig:
+    if "continue" not in sig or "followup" in sig or "code" in sig.initial:
         return False
     # "cool, keep going with the rest of the files": an approval that opens
     # the message may carry a few more words.
@@ -216,7 +221,7 @@ def _is_escalation(sig: _Signals) -> bool:
         ask = min((sig.initial[k] for k in ("code", "design") if k in sig.initial), default=None)
         return sig.n_tokens <= 30 and (ask is None or sig.first["dissatisfied"] < ask)
     if deeper:
-        return sig.n_tokens <= 24 and not sig.initial
+        return sig.n_tokens <= 24 and not sig.initial and "code" not in sig
     return False
 
 
@@ -304,11 +309,22 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
             intent = "diagnose"
         wants_cause = True
 
+    # "why is this doing a seq scan? just explain": asking why, to understand.
+    if intent == "diagnose" and read_only:
+        intent = "explain"
+        wants_cause = False
     # "foldl vs foldl', why does everyone avoid foldl": a "why" about a
     # concept, with nothing going wrong, asks for an explanation.
     if intent == "diagnose" and "concept" in sig and "problem" not in sig and not _describes_symptom(sig):
         intent = "explain"
         wants_cause = False
+
+    # "e2e fails ~1 in 20 in CI": a problem that comes and goes asks for its
+    # cause whether or not the words "why" or "debug" appear.
+    if "nondeterministic" in sig and ("problem" in sig or hard) and not read_only and not only_subject:
+        wants_cause = True
+        if intent in ("lookup", "explain", ""):
+            intent = "diagnose"
 
     # Base tier from what the ask does.
     if intent in ("lookup", "explain"):
@@ -368,7 +384,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         if "migration" in sig:
             evidence += 0.6
             reasons.append("a cross-cutting migration")
-    if "nondeterministic" in sig and (wants_cause or hard or intent in ("code", "")):
+    if "nondeterministic" in sig and (wants_cause or hard or intent in ("", "code")):
         # A symptom that comes and goes is a heisenbug hunt, asked for or not.
         evidence += 1.5 if wants_cause or intent == "" else 0.6
         reasons.append(rules.reasons["nondeterministic"])

@@ -16,18 +16,20 @@ TAIL = 2_000
 MAX_QUESTION = 4_000
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
+# Line-anchored, so code that merely names an exception class is not a trace.
 _TRACE = re.compile(
-    r"Traceback \(most recent|\b\w+(?:Error|Exception)\b|\berror(?:\[E\d+\])?:|\bpanic:|\bFAILED\b|"
-    r"^\s+at [\w$.<>]+\(|Failed to compile|\bundefined:|\bfatal:|Segmentation fault",
+    r"Traceback \(most recent|^\s*(?:[\w.$]+(?:Error|Exception)\b(?::|\s*$)|error(?:\[E\d+\])?:|panic:|"
+    r"fatal:|FAILED\b|E\s{2,})|^\s+at [\w$.<>/]+[(:]|Failed to compile|\bundefined:|Segmentation fault|"
+    r"^Caused by:|^\s*File \"[^\"]+\", line \d+",
     re.M,
 )
 _DIFF = re.compile(r"^(?:diff --git|--- a/|\+\+\+ b/|@@ -\d)", re.M)
 _PASTE_START = (">", "$ ", "# ", "+", "-", "@@", "at ", "File \"", "Traceback", "|", "//", "/*", "*", "#!", "<", "{", "}", "[", "]", "=>")
-_SYMBOLS = frozenset("{}[]();=<>$#|\\\"`")
+_SYMBOLS = frozenset("{}[]();=<>$#|\\\"`*:")
 
 
 def _looks_pasted(line: str) -> bool:
-    if line[:4] == "    " or line[:1] == "\t":
+    if line[:1] == "\t" or line[:2] == "  " and line.lstrip()[:2] not in ("- ", "* ") :
         return True
     s = line.strip()
     if s.startswith(_PASTE_START):
@@ -45,7 +47,15 @@ def _looks_pasted(line: str) -> bool:
     letters = sum(1 for c in s if c.isalpha())
     if letters and sum(1 for c in s if c.isupper()) / letters > 0.6 and n > 12:
         return True
-    return s.endswith((",", ";", "{", "(")) and " " not in s.strip(",;{(")
+    if s.endswith((";", "{", "}", ");", "),")):
+        return True
+    return s.endswith((",", "(")) and " " not in s.strip(",;{(")
+
+
+def _continues_paste(line: str) -> bool:
+    """Output lines inside a paste (" Planning Time: 0.102 ms"), never prose like "fix it"."""
+    s = line.strip()
+    return line[:1].isspace() or any(c.isdigit() for c in s) and any(c in s for c in ":=|")
 
 
 def split(prompt: str) -> tuple[str, str]:
@@ -63,15 +73,20 @@ def split(prompt: str) -> tuple[str, str]:
     text = _FENCE.sub(_cut, prompt) if "```" in prompt else prompt
     question: list[str] = []
     first = True
+    in_paste = False
     for line in text.splitlines():
         if not line.strip():
+            in_paste = False
             continue
         # The first line is the ask far more often than not, even when it is
-        # terse and symbol-heavy ("fix `foo()` in @a/b.ts").
-        if first or not _looks_pasted(line):
+        # terse and symbol-heavy ("fix `foo()` in @a/b.ts"). Inside a pasted
+        # block, lines stay pasted until a blank line or clear prose.
+        if first or not (_looks_pasted(line) or in_paste and _continues_paste(line)):
             question.append(line)
+            in_paste = False
         else:
             pasted.append(line)
+            in_paste = True
         first = False
     q = "\n".join(question)[:MAX_QUESTION]
     if not pasted:
