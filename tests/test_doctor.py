@@ -175,3 +175,19 @@ def test_every_check_has_a_line_even_on_an_empty_home() -> None:
     assert names == ["claude hooks", "hook run", "subagent model", "default model", "shell init",
                      "state file", "config", "tools", "route on PATH"]
     assert out.returncode == 0, out.stdout
+
+
+def test_stale_rendered_init_is_reported(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from routing import shell_setup
+
+    monkeypatch.setenv("MODELROUTE_SHELL_INIT", "bash")
+    for e in shell_setup.plan_install("bash", platform="linux").edits:
+        e.apply()
+    check = doctor.check_shell_init()
+    assert check.status == "ok" and "up to date" in check.detail, check.line()
+    cfg = isolated_home / ".config/modelroute/config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[models.codex]\nhaiku = "gpt-newer-nano"\n')
+    check = doctor.check_shell_init()
+    assert check.status == "warn" and "out of date" in check.detail
+    assert check.fix == "route install --shell --login-shell bash"
