@@ -8,6 +8,7 @@ Every figure also sits in a `data-value` attribute with the exact JSON value.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any, Sequence
 
@@ -127,6 +128,12 @@ def whatif_bars(scenarios: Sequence[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def _short(model: str) -> str:
+    """claude-haiku-4-5-20251001 -> haiku-4-5: the table stays narrow, the full id is in data-value."""
+    name = model[len("claude-"):] if model.startswith("claude-") else model
+    return re.sub(r"-\d{8}$", "", name)
+
+
 def session_table(sessions: Sequence[dict[str, Any]]) -> str:
     head = [("Session", "s"), ("Project", "s"), ("Tool", "s"), ("Last activity", "s"), ("Models", "s"),
             ("Requests", "n"), ("Input", "n"), ("Output", "n"), ("Cache write", "n"), ("Cache read", "n"),
@@ -137,7 +144,7 @@ def session_table(sessions: Sequence[dict[str, Any]]) -> str:
         esc = s["escalations"]
         cells = [
             (s["session_id"], s["session_id"][:8]), (s["project"], s["project"]), (s["tool"], s["tool"]),
-            (s["last_activity"], s["last_activity"][:16].replace("T", " ")), (", ".join(s["models"]), ", ".join(s["models"])),
+            (s["last_activity"], s["last_activity"][:16].replace("T", " ")), (", ".join(s["models"]), ", ".join(_short(m) for m in s["models"])),
             (s["requests"], f'{s["requests"]:,}'), (s["input_tokens"], f'{s["input_tokens"]:,}'),
             (s["output_tokens"], f'{s["output_tokens"]:,}'), (s["cache_write_tokens"], f'{s["cache_write_tokens"]:,}'),
             (s["cache_read_tokens"], f'{s["cache_read_tokens"]:,}'), (s["cost"], _usd(s["cost"])),
@@ -190,7 +197,11 @@ SCRIPT = """
       }
       th.addEventListener('click',sort);
       th.addEventListener('keydown',function(e){if(e.key==='Enter')sort();});
+      th._sort=sort;
     });
+    // #sort=N or #sort=-N in the address sorts by column N on load (ascending, or descending)
+    var m=/sort=(-?)(\d+)/.exec(location.hash);
+    if(m&&ths[+m[2]]){ths[+m[2]]._sort();if(m[1])ths[+m[2]]._sort();}
   });
   document.body.setAttribute('data-ready','1');
 })();

@@ -33,13 +33,13 @@ def _zero() -> dict[str, Any]:
             "cache_read_tokens": 0, "requests": 0, "cost": 0.0}
 
 
-def _add(acc: dict[str, Any], e: tuple, c: float) -> None:
-    acc["input_tokens"] += e[INP]
-    acc["output_tokens"] += e[OUT]
-    acc["cache_write_5m_tokens"] += e[CW5]
-    acc["cache_write_1h_tokens"] += e[CW1]
-    acc["cache_read_tokens"] += e[CR]
-    acc["requests"] += 1
+def _add(acc: dict[str, Any], g: list, c: float) -> None:
+    acc["input_tokens"] += g[0]
+    acc["output_tokens"] += g[1]
+    acc["cache_write_5m_tokens"] += g[2]
+    acc["cache_write_1h_tokens"] += g[3]
+    acc["cache_read_tokens"] += g[4]
+    acc["requests"] += g[5]
     acc["cost"] += c
 
 
@@ -96,6 +96,48 @@ def build(
     tier_prices = {t: prices.resolve(m)[1] for t, m in TIER_MODEL.items()}
     opus_p, sonnet_p = tier_prices["opus"], tier_prices["sonnet"]
 
+    linear = {t: p is not None and p.long_input is None for t, p in tier_prices.items()}
+
+    # Pass 1: sum tokens per (file, 15-minute slot, model, routed tier, switch). Prices are linear
+    # in tokens except long-context tiers, whose cost is summed per response here instead.
+    groups: dict[tuple, list] = {}
+    model_linear: dict[Optional[str], bool] = {}
+    for e in entries:
+        model = e[MODEL]
+        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
+        if model is None and not (inp or out or cw5 or cw1 or cr):
+            continue  # `<synthetic>` lines: Claude Code's local notices, not API calls
+        key = (e[FILE], int(e[TS] // 900), model, e[ROUTED], e[SWITCH])
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = [0, 0, 0, 0, 0, 0, e[TS], e[TS], 0.0, 0.0, 0.0, 0.0]
+        g[0] += inp
+        g[1] += out
+        g[2] += cw5
+        g[3] += cw1
+        g[4] += cr
+        g[5] += 1
+        ts = e[TS]
+        if ts < g[6]:
+            g[6] = ts
+        elif ts > g[7]:
+            g[7] = ts
+        lin = model_linear.get(model)
+        if lin is None:
+            p = prices.resolve(model)[1] if model is not None else None
+            lin = model_linear[model] = p is None or p.long_input is None
+        if not lin:
+            g[8] += cost(prices.resolve(model)[1], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
+        if not (linear["opus"] and linear["sonnet"] and linear["haiku"]):
+            for i, t in ((9, "opus"), (10, "sonnet")):
+                if not linear[t] and tier_prices[t] is not None:
+                    g[i] += cost(tier_prices[t], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
+            rt = e[ROUTED] if e[ROUTED] in tier_prices else (tier_of_model(model) or "opus")
+            rt = rt if rt in tier_prices else "opus"
+            if not linear[rt] and tier_prices[rt] is not None:
+                rp = tier_prices[rt]
+                g[11] += (cost(rp, inp + cr, out, cw5, cw1, 0) if e[SWITCH] else cost(rp, inp, out, cw5, cw1, cr))  # type: ignore[arg-type]
+
     totals = _zero()
     models: dict[tuple[str, str], dict[str, Any]] = {}
     tiers: dict[str, dict[str, Any]] = {}
@@ -109,78 +151,85 @@ def build(
     claude_requests = 0
     price_of: dict[Optional[str], tuple[str, Optional[Price], str]] = {}
 
-    for e in entries:
-        d = day_of(e[TS])
+    # Pass 2: price each group and add it to every view.
+    for (fidx, slot, model, routed, switch), g in groups.items():
+        d = day_of(slot * 900)
         if (since is not None and d < since) or (until is not None and d > until):
             continue
-        model = e[MODEL]
-        if model is None and not (e[INP] or e[OUT] or e[CW5] or e[CW1] or e[CR]):
-            continue  # `<synthetic>` lines: Claude Code's local notices, not API calls
         info = price_of.get(model)
         if info is None:
             if model is None:
                 info = ("", None, "")
             else:
-                key, p = prices.resolve(model)
-                info = (key, p, tier_of_model(model) or "other")
+                key_, p = prices.resolve(model)
+                info = (key_, p, tier_of_model(model) or "other")
             price_of[model] = info
         _key, p, tier = info
-        c = cost(p, e[INP], e[OUT], e[CW5], e[CW1], e[CR]) if p is not None else 0.0
-        src = files[e[FILE]]
-        _add(totals, e, c)
+        if p is None:
+            c = 0.0
+        elif p.long_input is None:
+            c = cost(p, g[0], g[1], g[2], g[3], g[4])
+        else:
+            c = g[8]
+        src = files[fidx]
+        _add(totals, g, c)
         label = model or "<none>"
         m = models.get((src.tool, label))
         if m is None:
             m = models[(src.tool, label)] = dict(_zero(), tool=src.tool, model=label, tier=tier or None)
-        _add(m, e, c)
+        _add(m, g, c)
         if model is not None:
             t = tiers.get(tier)
             if t is None:
                 t = tiers[tier] = dict(_zero(), tier=tier)
-            _add(t, e, c)
+            _add(t, g, c)
         rkey = (src.tool + ":" + label) if view == "model" else (
             f"{src.project}/{src.session}" if view == "session" else bucket(d, view))
         r = rows.get(rkey)
         if r is None:
             r = rows[rkey] = dict(_zero(), key=rkey, cost_by_tier={})
-        _add(r, e, c)
+        _add(r, g, c)
         if model is not None:
             r["cost_by_tier"][tier] = r["cost_by_tier"].get(tier, 0.0) + c
-        if model is not None:
             dd = days.setdefault(d.isoformat(), {})
             dd[tier] = dd.get(tier, 0.0) + c
         skey = (src.tool, src.project, src.session)
         s = sessions.get(skey)
         if s is None:
             s = sessions[skey] = dict(_zero(), tool=src.tool, project=src.project, session_id=src.session,
-                                      first=e[TS], last=e[TS], models=set(), cost_by_tier={})
-        _add(s, e, c)
-        s["first"] = min(s["first"], e[TS])
-        s["last"] = max(s["last"], e[TS])
+                                      first=g[6], last=g[7], models=set(), cost_by_tier={})
+        _add(s, g, c)
+        s["first"] = min(s["first"], g[6])
+        s["last"] = max(s["last"], g[7])
         if model is not None:
             s["models"].add(model)
             s["cost_by_tier"][tier] = s["cost_by_tier"].get(tier, 0.0) + c
 
         if src.tool != "claude" or model is None:
             continue
-        claude_requests += 1
+        claude_requests += g[5]
         whatif["actual"] += c
-        if opus_p is not None:
-            whatif["all_opus"] += cost(opus_p, e[INP], e[OUT], e[CW5], e[CW1], e[CR])
-        if sonnet_p is not None:
-            whatif["all_sonnet"] += cost(sonnet_p, e[INP], e[OUT], e[CW5], e[CW1], e[CR])
-        rt = e[ROUTED] if e[ROUTED] in tier_prices else (tier if tier in tier_prices else "opus")
+        for name, i, t in (("all_opus", 9, "opus"), ("all_sonnet", 10, "sonnet")):
+            tp = tier_prices[t]
+            if tp is not None:
+                whatif[name] += cost(tp, g[0], g[1], g[2], g[3], g[4]) if linear[t] else g[i]
+        rt = routed if routed in tier_prices else (tier if tier in tier_prices else "opus")
         rp = tier_prices[rt]
-        routed_requests[rt] += 1
-        if rp is not None:
-            if e[SWITCH]:
-                # Cache miss: the re-read history is billed as fresh input.
-                rc = cost(rp, e[INP] + e[CR], e[OUT], e[CW5], e[CW1], 0)
-                switches += 1
-                switch_cost += rc - cost(rp, e[INP], e[OUT], e[CW5], e[CW1], e[CR])
-            else:
-                rc = cost(rp, e[INP], e[OUT], e[CW5], e[CW1], e[CR])
-            whatif["routed"] += rc
+        routed_requests[rt] += g[5]
+        if rp is None:
+            continue
+        if not linear[rt]:
+            whatif["routed"] += g[11]
+            continue
+        normal = cost(rp, g[0], g[1], g[2], g[3], g[4])
+        if switch:
+            # Cache miss: the re-read history is billed as fresh input.
+            rc = cost(rp, g[0] + g[4], g[1], g[2], g[3], 0)
+            switches += g[5]
+            switch_cost += rc - normal
+        else:
+            rc = normal
+        whatif["routed"] += rc
 
     n = totals["requests"]
     by_model = sorted((_finish(m, n) for m in models.values()), key=lambda m: (-m["cost"], m["model"]))

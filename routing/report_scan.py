@@ -31,9 +31,18 @@ class _Router:
         self.tier: Optional[str] = None
 
     def __call__(self, text: str) -> str:
-        d = self._classify(text, self._Context(current_tier=self.tier), _RULES)
-        self.tier = d.tier
-        return d.tier
+        key = (text, self.tier)
+        tier = _SEEN.get(key)
+        if tier is None:
+            tier = self._classify(text, self._Context(current_tier=self.tier), _RULES).tier
+            if len(_SEEN) < 50_000:
+                _SEEN[key] = tier
+        self.tier = tier
+        return tier
+
+
+# Repeated prompts ("yes", "continue", a team's stock asks) are classified once per process.
+_SEEN: dict[tuple[str, Optional[str]], str] = {}
 
 
 def parse_one(index: int) -> FileResult:

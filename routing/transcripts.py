@@ -21,7 +21,7 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 # Entry tuple layout (kept as a plain tuple: 100k of them must be cheap to
 # pickle between processes and to hold).
@@ -111,9 +111,27 @@ def _project_matches(wanted: str, proj_dir: str) -> bool:
     return encoded == proj_dir or proj_dir.endswith("-" + wanted.strip("/").replace("/", "-"))
 
 
+_DAY_EPOCH: dict[str, float] = {}
+# raw_decode skips json.loads' encoding sniffing and whitespace handling: lines are compact UTF-8.
+_decode = json.JSONDecoder().raw_decode
+
+
 def parse_ts(value: Any) -> Optional[float]:
+    """Epoch seconds of an ISO 8601 time with a zone; Claude Code's `...T10:00:00.000Z` on a fast path."""
     if not isinstance(value, str) or not value:
         return None
+    if len(value) == 24 and value[10] == "T" and value[23] == "Z" and value[19] == ".":
+        day = _DAY_EPOCH.get(value[:10])
+        if day is None:
+            try:
+                day = datetime.fromisoformat(value[:10] + "T00:00:00+00:00").timestamp()
+            except ValueError:
+                return None
+            _DAY_EPOCH[value[:10]] = day
+        try:
+            return day + int(value[11:13]) * 3600 + int(value[14:16]) * 60 + int(value[17:19]) + int(value[20:23]) / 1000
+        except ValueError:
+            return None
     try:
         if value.endswith("Z"):
             value = value[:-1] + "+00:00"
@@ -127,6 +145,23 @@ def parse_ts(value: Any) -> Optional[float]:
 
 def _int(v: Any) -> int:
     return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0
+
+
+def _skim(raw: bytes) -> Any:
+    """Parse an assistant line without its `message.content`, the bulk of the line and of no use
+    here. Claude Code writes content just before `stop_reason`; anything else returns None
+    and the caller parses the whole line."""
+    c = raw.find(b'"content":[')
+    if c < 0 or b'"assistant"' not in raw[:c]:
+        return None
+    e = raw.rfind(b'],"stop_reason":')
+    if e < c or not raw.rstrip().endswith(b"}"):
+        return None
+    try:
+        obj = _decode((raw[: c + 11] + raw[e:]).decode("utf-8"))[0]
+    except ValueError:
+        return None
+    return obj if obj.__class__ is dict and obj.get("type") == "assistant" else None
 
 
 def prompt_text(message: Any) -> Optional[str]:
@@ -159,83 +194,155 @@ def parse_claude_file(index: int, src: SourceFile, classify: Optional[Callable[[
     routed: Optional[str] = None
     prev_routed: Optional[str] = None
     turn_open = False
+    prev_key: Optional[tuple] = None
     try:
-        fh = open(src.path, "rb")
+        with open(src.path, "rb") as fh:
+            data = fh.read()
     except OSError:
         return FileResult(index, [], 0, True, 0)
-    try:
-        with fh:
-            for raw in fh:
-                # Fast path: only assistant lines with usage and (for routing) user
-                # prompts are parsed; any other line is only checked for being whole.
-                if b'"assistant"' in raw and b'"usage"' in raw:
-                    pass
-                elif b'"user"' in raw and classify is not None and b'"toolUseResult"' not in raw \
-                        and b'"isMeta":true' not in raw:
-                    pass
-                else:
-                    if not raw.rstrip().endswith(b"}") and raw.strip():
-                        bad += 1
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except ValueError:
-                    bad += 1
-                    continue
-                if not isinstance(obj, dict):
-                    bad += 1
-                    continue
-                kind = obj.get("type")
-                if kind == "user":
-                    text = prompt_text(obj.get("message"))
-                    if text is not None and classify is not None:
-                        routed = classify(text)
-                        prompts += 1
-                        turn_open = True
-                    continue
-                if kind != "assistant":
-                    continue
-                msg = obj.get("message")
-                if not isinstance(msg, dict):
-                    continue
-                usage = msg.get("usage")
-                if not isinstance(usage, dict):
-                    continue
-                ts = parse_ts(obj.get("timestamp"))
-                if ts is None:
-                    bad += 1
-                    continue
-                model = msg.get("model")
-                if not isinstance(model, str) or not model or model == "<synthetic>":
-                    model = None
-                inp = _int(usage.get("input_tokens"))
-                out = _int(usage.get("output_tokens"))
-                cr = _int(usage.get("cache_read_input_tokens"))
-                breakdown = usage.get("cache_creation")
-                if isinstance(breakdown, dict):
-                    cw5 = _int(breakdown.get("ephemeral_5m_input_tokens"))
-                    cw1 = _int(breakdown.get("ephemeral_1h_input_tokens"))
-                else:
-                    cw5, cw1 = _int(usage.get("cache_creation_input_tokens")), 0
-                mid = msg.get("id")
-                rid = obj.get("requestId")
-                sid = obj.get("sessionId")
-                switch = False
-                if turn_open:
-                    # First response of a turn: did the router change tier since the last turn?
-                    switch = prev_routed is not None and routed is not None and routed != prev_routed
-                    prev_routed = routed
-                    turn_open = False
-                entries.append((
-                    mid if isinstance(mid, str) and mid else None,
-                    rid if isinstance(rid, str) and rid else None,
-                    sid if isinstance(sid, str) and sid else src.session,
-                    ts, model, inp, out, cw5, cw1, cr,
-                    obj.get("isSidechain") is True, routed, switch, index,
-                ))
-    except OSError:
-        return FileResult(index, entries, bad, True, prompts)
-    return FileResult(index, entries, bad, False, prompts)
+    bad = 0
+    tail = data[data.rfind(b"\n") + 1:] if not data.endswith(b"\n") else b""
+    if tail.strip() and not tail.rstrip().endswith(b"}") and _ASSISTANT not in tail and _USER not in tail:
+        bad += 1  # a last line cut short while being written
+    for raw, is_assistant in _candidate_lines(data, classify is not None):
+        if is_assistant is None:
+            bad += 1
+            continue
+        key = _repeat_key(raw) if is_assistant else None
+        if key is not None and key == prev_key:
+            continue  # the same response's next content block, repeating its usage
+        obj = _skim(raw) if is_assistant else None
+        if obj is None:
+            try:
+                obj = _decode(raw.decode("utf-8"))[0]
+            except ValueError:  # includes UnicodeDecodeError
+                bad += 1
+                continue
+        if not isinstance(obj, dict):
+            bad += 1
+            continue
+        kind = obj.get("type")
+        if kind == "user":
+            text = prompt_text(obj.get("message"))
+            if text is not None and classify is not None:
+                routed = classify(text)
+                prompts += 1
+                turn_open = True
+            continue
+        if kind != "assistant":
+            continue
+        msg = obj.get("message")
+        if not isinstance(msg, dict):
+            continue
+        usage = msg.get("usage")
+        if not isinstance(usage, dict):
+            continue
+        ts = parse_ts(obj.get("timestamp"))
+        if ts is None:
+            bad += 1
+            continue
+        model = msg.get("model")
+        if not isinstance(model, str) or not model or model == "<synthetic>":
+            model = None
+        inp = usage.get("input_tokens", 0)
+        out = usage.get("output_tokens", 0)
+        cr = usage.get("cache_read_input_tokens", 0)
+        breakdown = usage.get("cache_creation")
+        if breakdown.__class__ is dict:
+            cw5 = breakdown.get("ephemeral_5m_input_tokens", 0)
+            cw1 = breakdown.get("ephemeral_1h_input_tokens", 0)
+        else:
+            cw5, cw1 = usage.get("cache_creation_input_tokens", 0), 0
+        if not (inp.__class__ is int and out.__class__ is int and cr.__class__ is int
+                and cw5.__class__ is int and cw1.__class__ is int):
+            inp, out, cr, cw5, cw1 = _int(inp), _int(out), _int(cr), _int(cw5), _int(cw1)
+        mid = msg.get("id")
+        rid = obj.get("requestId")
+        sid = obj.get("sessionId")
+        switch = False
+        if turn_open:
+            # First response of a turn: did the router change tier since the last turn?
+            switch = prev_routed is not None and routed is not None and routed != prev_routed
+            prev_routed = routed
+            turn_open = False
+        entries.append((
+            mid if isinstance(mid, str) and mid else None,
+            rid if isinstance(rid, str) and rid else None,
+            sid if isinstance(sid, str) and sid else src.session,
+            ts, model, inp, out, cw5, cw1, cr,
+            obj.get("isSidechain") is True, routed, switch, index,
+        ))
+        prev_key = key
+    return FileResult(index, collapse(entries), bad, False, prompts)
+
+
+_ASSISTANT = b'"type":"assistant"'
+_USER = b'"type":"user"'
+
+
+def _candidate_lines(data: bytes, want_user: bool) -> Iterator[tuple[bytes, Optional[bool]]]:
+    """(line, looks like an assistant line; None: broken) for the lines that may carry usage or
+    a prompt, found with bytes.find so the many tool-result and bookkeeping lines cost no
+    Python work at all. Only such lines are checked and counted when broken."""
+    size = len(data)
+    na = data.find(_ASSISTANT)
+    nu = data.find(_USER) if want_user else -1
+    while na >= 0 or nu >= 0:
+        is_assistant = nu < 0 or (0 <= na < nu)
+        j = na if is_assistant else nu
+        start = data.rfind(b"\n", 0, j) + 1
+        end = data.find(b"\n", j)
+        if end < 0:
+            end = size
+        if na >= 0 and na < end:
+            na = data.find(_ASSISTANT, end)
+        if nu >= 0 and nu < end:
+            nu = data.find(_USER, end)
+        raw = data[start:end]
+        if not raw.rstrip().endswith(b"}"):
+            yield raw, None  # cut short or garbled: cannot be a JSON object
+        elif is_assistant:
+            if b'"usage"' in raw:
+                yield raw, True
+        elif b'"toolUseResult"' not in raw and b'"isMeta":true' not in raw:
+            yield raw, False
+
+
+def _repeat_key(raw: bytes) -> Optional[tuple[bytes, bytes]]:
+    """(message id, bytes from usage to requestId): equal on consecutive lines = the same response."""
+    i = raw.find(b'"id":"')
+    u = raw.find(b'"usage":{')
+    if i < 0 or u < 0:
+        return None
+    r = raw.find(b'"requestId":"', u)
+    if r < 0:
+        return None
+    return raw[i: raw.find(b'"', i + 6)], raw[u: raw.find(b'"', r + 13)]
+
+
+def collapse(entries: list) -> list:
+    """Merge one file's repeated lines of a response (same message.id + requestId) before they
+    leave the worker; `dedup` then sees each response of the file once, with the same winner."""
+    seen: dict[tuple, int] = {}
+    out: list = []
+    for e in entries:
+        mid = e[MID]
+        if mid is None:
+            out.append(e)
+            continue
+        key = (mid, e[RID]) if e[RID] is not None else (mid, None, e[SID])
+        i = seen.get(key)
+        if i is None:
+            seen[key] = len(out)
+            out.append(e)
+        elif _better(e, out[i]):
+            out[i] = _keep_switch(e, out[i])
+    return out
+
+
+def _keep_switch(new: tuple, old: tuple) -> tuple:
+    """A replacing copy keeps the turn-start (model switch) mark of the line it replaces."""
+    return new if new[SWITCH] or not old[SWITCH] else new[:SWITCH] + (True,) + new[SWITCH + 1:]
 
 
 def parse_codex_file(index: int, src: SourceFile) -> FileResult:
@@ -341,7 +448,7 @@ def dedup(entries: Iterable[tuple]) -> list[tuple]:
                     break
         if idx is not None:
             if _better(e, kept[idx]):
-                kept[idx] = e
+                kept[idx] = _keep_switch(e, kept[idx])
                 exact[key] = idx
             continue
         exact[key] = len(kept)

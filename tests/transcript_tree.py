@@ -27,7 +27,6 @@ PROMPTS = [
     "yes, go ahead", "that's wrong, it still crashes with a race condition", "rename foo to bar in utils.py",
     "why does the build fail on CI only?", "write a migration for the users table",
 ]
-_FILLER = "lorem ipsum dolor sit amet " * 8
 
 
 def _dump(obj: Any) -> str:
@@ -37,8 +36,9 @@ def _dump(obj: Any) -> str:
 class Tree:
     """Writes the tree and keeps the ground truth: unique usage per model."""
 
-    def __init__(self, root: Path, seed: int = 7, now: Optional[datetime] = None) -> None:
+    def __init__(self, root: Path, seed: int = 7, now: Optional[datetime] = None, text: float = 1.0) -> None:
         self.root = root
+        self.filler = "lorem ipsum dolor sit amet " * max(1, int(8 * text))
         self.rng = random.Random(seed)
         self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
         self.expected: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -92,7 +92,7 @@ class Tree:
         usage = self._usage(model, long)
         blocks = self.rng.randint(1, 3)  # one line per content block, each repeating the usage
         for b in range(blocks):
-            content = [{"type": "text", "text": _FILLER * self.rng.randint(1, 6)}] if b < blocks - 1 else \
+            content = [{"type": "text", "text": self.filler * self.rng.randint(1, 6)}] if b < blocks - 1 else \
                 [{"type": "tool_use", "id": self._id("toolu"), "name": "Read", "input": {"file_path": "/x/a.py"}}]
             d = self._base(session, ts, cwd, side, agent)
             d.update({"message": {"id": mid, "type": "message", "role": "assistant", "model": model,
@@ -115,8 +115,8 @@ class Tree:
                      agent: Optional[str]) -> None:
         d = self._base(session, ts, cwd, side, agent)
         d.update({"type": "user", "message": {"role": "user", "content": [
-            {"tool_use_id": self._id("toolu"), "type": "tool_result", "content": _FILLER * 4}]},
-            "toolUseResult": {"type": "text", "file": {"content": _FILLER * 10}}})
+            {"tool_use_id": self._id("toolu"), "type": "tool_result", "content": self.filler * 4}]},
+            "toolUseResult": {"type": "text", "file": {"content": self.filler * 10}}})
         lines.append(_dump(d))
 
     def session(self, project: str, day_offset: int, turns: int, model: str, subagent: bool = False,
@@ -166,9 +166,9 @@ class Tree:
 
 
 def build_tree(root: Path, sessions: int = 12, turns: int = 6, seed: int = 7, days: int = 5,
-               now: Optional[datetime] = None, edge_cases: bool = True) -> Tree:
+               now: Optional[datetime] = None, edge_cases: bool = True, text: float = 1.0) -> Tree:
     """A tree of `sessions` sessions over `days` days; with edge_cases, every kind of mess."""
-    tree = Tree(root, seed, now)
+    tree = Tree(root, seed, now, text)
     projects = ["-home-dev-proj", "-home-dev-api", "-srv-work-mono"]
     first_lines: list[str] = []
     for i in range(sessions):
@@ -176,7 +176,7 @@ def build_tree(root: Path, sessions: int = 12, turns: int = 6, seed: int = 7, da
         sid, lines = tree.session(project, i % days, turns, MODELS[i % len(MODELS)], subagent=(i % 3 == 0))
         if edge_cases and i == 1:
             lines.insert(3, '{"type":"assistant","message":{"id":"msg_broken"')  # malformed line
-            lines.insert(4, "not json at all, but mentions \"assistant\" and \"usage\"")
+            lines.insert(4, 'garbled {"type":"assistant","message":{"usage":{}} }}')
             tree.bad_lines += 2
         if edge_cases and i == 2 and first_lines:
             # a resumed session copies an earlier response (same message.id + requestId)

@@ -1,0 +1,130 @@
+"""Benchmark: `route report --json` against ccusage 20.0.24 on the same large transcript tree.
+
+Generates about 100,000 assistant lines (~150 MB) in a temp dir with
+tests/transcript_tree.py, then runs, alternately and several times:
+    route report session --json --since 2000-01-01   (this interpreter)
+    ccusage claude session --json --offline           (.cache/npm/ccusage)
+and prints median wall time, peak memory (the summed RSS of each command's
+whole process tree, sampled every 5 ms) and the ratios route/ccusage.
+Both answers are also compared (per-model tokens equal, cost within $1e-6).
+
+    .venv/bin/python bench/report.py [--lines 100000] [--runs 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from transcript_tree import build_tree  # noqa: E402
+
+CCUSAGE = ROOT / ".cache" / "npm" / "ccusage" / "node_modules" / ".bin" / "ccusage"
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """(seconds, peak summed RSS of the process tree in bytes, stdout)."""
+    out = tempfile.TemporaryFile()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            procs = [ps] + ps.children(recursive=True)
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed with exit code {proc.returncode}")
+    out.seek(0)
+    return elapsed, peak, out.read().decode()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=100_000, help="assistant lines to generate (about)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", help="generate into (or reuse) this dir instead of a temp dir")
+    args = ap.parse_args()
+    if not CCUSAGE.exists():
+        raise SystemExit(f"{CCUSAGE} missing: run scripts/install-test-tools.sh")
+
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="route-bench-"))
+    tree_dir = base / "claude"
+    try:
+        if not (tree_dir / "projects").is_dir():
+            t0 = time.perf_counter()
+            # ~100 assistant lines per session (20 turns x ~2.5 calls x ~2 lines per response)
+            tree = build_tree(tree_dir, sessions=max(args.lines // 100, 1), turns=20, days=30, text=0.45)
+            print(f"generated {tree.assistant_lines:,} assistant lines ({tree.responses:,} responses) "
+                  f"in {time.perf_counter() - t0:.1f} s")
+        size = sum(f.stat().st_size for f in tree_dir.rglob("*.jsonl") if f.is_file())
+        files = sum(1 for f in tree_dir.rglob("*.jsonl") if f.is_file())
+        print(f"tree: {files:,} files, {size / 1e6:.0f} MB, cores: {os.cpu_count()}")
+        env = {**os.environ, "CLAUDE_CONFIG_DIR": str(tree_dir), "NO_COLOR": "1", "HOME": str(base)}
+        env.pop("CODEX_HOME", None)
+        route = [sys.executable, "-m", "routing", "report", "session", "--json", "--since", "2000-01-01"]
+        ccusage = [str(CCUSAGE), "claude", "session", "--json", "--offline"]
+        baseline = [sys.executable, "-c", "pass"]
+        results: dict[str, list[tuple[float, int]]] = {"route": [], "ccusage": [], "python -c pass": []}
+        outputs = {}
+        for _ in range(args.runs):
+            for name, cmd in (("ccusage", ccusage), ("route", route), ("python -c pass", baseline)):
+                secs, peak, out = measure(cmd, env)
+                results[name].append((secs, peak))
+                outputs[name] = out
+        print(f"{'command':<16}{'median s':>10}{'peak MB':>10}")
+        med = {}
+        for name, rs in results.items():
+            med[name] = (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs))
+            print(f"{name:<16}{med[name][0]:>10.3f}{med[name][1] / 1e6:>10.1f}")
+        print(f"time ratio route/ccusage:   {med['route'][0] / med['ccusage'][0]:.2f}")
+        print(f"memory ratio route/ccusage: {med['route'][1] / med['ccusage'][1]:.2f}")
+        print(f"interpreter start-up (python -c pass) is {med['python -c pass'][0] / med['route'][0]:.0%} of route's time")
+        _compare(json.loads(outputs["route"]), json.loads(outputs["ccusage"]))
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _compare(ours: dict, theirs: dict) -> None:
+    want: dict[str, dict[str, float]] = {}
+    for s in theirs["sessions"]:
+        for m in s["modelBreakdowns"]:
+            w = want.setdefault(m["modelName"], {"input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0,
+                                                 "cache_write_tokens": 0, "cost": 0.0})
+            w["input_tokens"] += m["inputTokens"]
+            w["output_tokens"] += m["outputTokens"]
+            w["cache_read_tokens"] += m["cacheReadTokens"]
+            w["cache_write_tokens"] += m["cacheCreationTokens"]
+            w["cost"] += m["cost"]
+    got = {m["model"]: m for m in ours["by_model"]}
+    bad = [name for name, w in want.items()
+           if name not in got or any(got[name][k] != w[k] for k in w if k != "cost")
+           or abs(got[name]["cost"] - w["cost"]) > 1e-6]
+    print("answers agree (per-model tokens equal, costs within $0.000001)" if not bad else f"ANSWERS DIFFER: {bad}")
+
+
+if __name__ == "__main__":
+    main()
