@@ -35,6 +35,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
     if passthrough.is_net_tools_call(args):
         sys.exit(passthrough.run(args))
+    if args[:1] == ["init"]:
+        from routing import shell_init
+
+        if shell_init.fast_init(args[1:]):
+            return 0
     import click
 
     class LazyGroup(click.Group):

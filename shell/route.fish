@@ -127,11 +127,14 @@ function __route_refresh
     if test -e $__route_mark; and test $__route_mark -nt $__route_status
         return 0
     end
-    true >$__route_mark 2>/dev/null
+    # fish reports a failed redirection whatever 2> says: only write where we may.
+    if test -w $__route_mark; or begin; not test -e $__route_mark; and test -w (path dirname -- $__route_mark); end
+        true >$__route_mark
+    end
     set -l t ''
     set -l n ''
     set -l rest ''
-    read t n rest <$__route_status 2>/dev/null
+    test -r $__route_status; and read t n rest <$__route_status
     string match -qr '^[0-9]+$' -- "$n"; or set n 0
     contains -- "$t" haiku sonnet opus; or set t ''
     if test "$n" != 0

@@ -103,10 +103,10 @@ __route_refresh() {
         if [[ -e $__route_mark && $__route_mark -nt $__route_status ]]; then
             \builtin return 0
         fi
-        : 2>/dev/null >|"$__route_mark" || :
+        { : >|"$__route_mark"; } 2>/dev/null || :
     fi
     \builtin local __route_t='' __route_n='' __route_rest=''
-    IFS=' ' \builtin read -r __route_t __route_n __route_rest <"$__route_status" 2>/dev/null || :
+    { IFS=' ' \builtin read -r __route_t __route_n __route_rest <"$__route_status"; } 2>/dev/null || :
     case $__route_n in
         '' | *[!0-9]*) __route_n=0 ;;
     esac

@@ -123,3 +123,14 @@ def test_rendering_the_segment_forks_nothing(box, shell):
         assert r.returncode == 0, r.stderr
         counts.append(sum(1 for ln in log.read_text().splitlines() if "clone" in ln or "fork" in ln))
     assert counts[1] == counts[0], counts
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_an_unwritable_marker_or_vanished_status_prints_nothing(box, shell):
+    write_status(box, "opus 1 claude x\n")
+    setmark = "set -g __route_mark /nonexistent/mark" if shell == "fish" else "__route_mark=/nonexistent/mark"
+    show = "__route_prompt; __route_prompt" if shell == "fish" else "__route_precmd; __route_prompt; __route_prompt"
+    r = box.run(shell, f"{setmark}\n{show}")
+    assert (r.stdout, r.stderr) == ("opus↑1opus↑1", "")
+    r = box.run(shell, f"chmod 000 {box.status_dir() / 'status'}\n{setmark}\n__route_prompt")
+    assert r.stderr == ""

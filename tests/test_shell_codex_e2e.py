@@ -1,0 +1,55 @@
+"""The wrappers driving the real Codex CLI against a fake Responses API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import npm_tool
+from fake_openai import FakeResponses, codex_config
+from shell_support import Sandbox
+
+EXEC = 'exec --skip-git-repo-check --ephemeral "$P" </dev/null'
+
+
+@pytest.fixture
+def codex_env(isolated_home):
+    codex = npm_tool("codex", "codex")
+    box = Sandbox(isolated_home, agents=())
+    codex_home = isolated_home / "codex-home"
+    codex_home.mkdir()
+    # CODEX_HOME before any codex call: even --version writes under it.
+    box.env.update(
+        PATH=os.path.dirname(codex) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+        CODEX_HOME=str(codex_home),
+        MOCK_API_KEY="dummy",
+    )
+    with FakeResponses(reply="ok") as api:
+        (codex_home / "config.toml").write_text(codex_config(api.port))
+        yield box, api
+
+
+def run(box: Sandbox, line: str, prompt: str) -> None:
+    r = box.run("bash", line, env={"P": prompt}, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_real_codex_receives_each_wrappers_model_and_effort(codex_env):
+    box, api = codex_env
+    run(box, f"codex-quick {EXEC}", "say ok")
+    run(box, f"codex-deep {EXEC}", "say ok")
+    run(box, f"codex-route {EXEC}", "where is parse_config defined?")
+    sent = [(b.get("model"), (b.get("reasoning") or {}).get("effort")) for b in api.requests]
+    assert len(sent) == 3, api.requests
+    assert sent[0][0] == "gpt-5-nano"
+    assert sent[1] == ("gpt-5.2", "high")
+    assert sent[2][0] == "gpt-5-nano"
+    assert sent[0][1] != "high" and sent[2][1] != "high"
+
+
+def test_real_codex_lets_the_users_own_model_flag_win(codex_env):
+    box, api = codex_env
+    run(box, 'codex-deep exec -m my-own-model --skip-git-repo-check --ephemeral "$P" </dev/null', "say ok")
+    (body,) = api.requests
+    assert body["model"] == "my-own-model"
+    assert body["reasoning"]["effort"] == "high"
