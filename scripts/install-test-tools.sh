@@ -13,7 +13,7 @@ CODEX_VERSION=0.169.0
 CCUSAGE_VERSION=20.0.24
 
 need=()
-for tool in zsh fish shellcheck chromium tmux; do
+for tool in zsh fish shellcheck chromium tmux strace; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
