@@ -76,7 +76,7 @@ def main() -> None:
         if not (tree_dir / "projects").is_dir():
             t0 = time.perf_counter()
             # ~100 assistant lines per session (20 turns x ~2.5 calls x ~2 lines per response)
-            tree = build_tree(tree_dir, sessions=max(args.lines // 100, 1), turns=20, days=30, text=0.45)
+            tree = build_tree(tree_dir, sessions=max(args.lines // 100, 1), turns=20, days=30, text=0.3)
             print(f"generated {tree.assistant_lines:,} assistant lines ({tree.responses:,} responses) "
                   f"in {time.perf_counter() - t0:.1f} s")
         size = sum(f.stat().st_size for f in tree_dir.rglob("*.jsonl") if f.is_file())

@@ -85,6 +85,12 @@ PRICES: dict[str, Price] = {
     "gpt-5.1-codex-mini": Price(0.25, 2, 0, 0, 0.025),
     "gpt-5.2": Price(1.75, 14, 0, 0, 0.175),
     "gpt-5.2-codex": Price(1.75, 14, 0, 0, 0.175),
+    "gpt-5.3-codex": Price(1.75, 14, 0, 0, 0.175),
+    # (ccusage bills gpt-5.4/5.5 requests above 272k input at long-context rates; not modelled here)
+    "gpt-5.4": Price(2.5, 15, 0, 0, 0.25),
+    "gpt-5.4-mini": Price(0.75, 4.5, 0, 0, 0.075),
+    "gpt-5.4-nano": Price(0.2, 1.25, 0, 0, 0.02),
+    "gpt-5.5": Price(5, 30, 0, 0, 0.5),
 }
 
 # Family -> the table row an unknown member of that family is priced as.

@@ -89,7 +89,9 @@ def build(
     escalations: Optional[Mapping[str, int]] = None,
     skipped: Optional[Mapping[str, int]] = None,
     prompts: int = 0,
+    model_tiers: Optional[Mapping[str, str]] = None,
 ) -> dict[str, Any]:
+    """`model_tiers` maps other tools' model names to tiers (the config's models.codex, reversed)."""
     day_of = DayOf(tz)
     escalations = escalations or {}
     opus_key, sonnet_key = TIER_MODEL["opus"], TIER_MODEL["sonnet"]
@@ -162,7 +164,7 @@ def build(
                 info = ("", None, "")
             else:
                 key_, p = prices.resolve(model)
-                info = (key_, p, tier_of_model(model) or "other")
+                info = (key_, p, tier_of_model(model) or (model_tiers or {}).get(model) or "other")
             price_of[model] = info
         _key, p, tier = info
         if p is None:

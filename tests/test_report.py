@@ -232,3 +232,55 @@ def test_codex_rollouts_are_reported_under_their_own_tool(tmp_path: Path) -> Non
     assert abs(m["cost"] - (600 * 1.25 + 400 * 0.125 + 50 * 10) / 1e6) < 1e-12
     assert rep["skipped"]["bad_lines"] == 1
     assert rep["what_if"]["claude_requests"] == 0
+
+
+def test_a_real_codex_rollout_is_read_like_ccusage_reads_it(tmp_path: Path, isolated_home: Path) -> None:
+    from fake_responses import FakeResponses, write_codex_config
+
+    codex = npm_tool("codex", "codex")
+    codex_home = tmp_path / "codex"
+    with FakeResponses() as api:
+        write_codex_config(codex_home, api.port)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(isolated_home),
+               "CODEX_HOME": str(codex_home), "MOCK_API_KEY": "x"}
+        for prompt in ("say pong", "say pong again"):
+            proc = subprocess.run([codex, "exec", "--skip-git-repo-check", "-m", "gpt-5", prompt],
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env,
+                                  cwd=isolated_home, timeout=120)
+            assert proc.returncode == 0, proc.stderr[-2000:]
+        assert len(api.requests) == 2
+    assert list(codex_home.glob("sessions/**/rollout-*.jsonl"))
+    rep = report_json("model", "--since", "2000-01-01", env={"CODEX_HOME": str(codex_home)})
+    (m,) = rep["by_model"]
+    # the fake answers 1200 input (800 cached) and 34 output tokens per request
+    assert (m["tool"], m["model"], m["requests"]) == ("codex", "gpt-5", 2)
+    assert (m["input_tokens"], m["cache_read_tokens"], m["output_tokens"]) == (800, 1600, 68)
+    assert m["tier"] == "sonnet"  # models.codex.sonnet = gpt-5 in the default config
+    ccusage = npm_tool("ccusage", "ccusage")
+    proc = subprocess.run([ccusage, "codex", "session", "--json", "--offline"], capture_output=True, text=True,
+                          env={**os.environ, "CODEX_HOME": str(codex_home), "NO_COLOR": "1"}, timeout=120)
+    theirs = json.loads(proc.stdout)["totals"]
+    assert (theirs["inputTokens"], theirs["cacheReadTokens"], theirs["outputTokens"]) == (800, 1600, 68)
+    assert abs(theirs["costUSD"] - m["cost"]) < 1e-6
+
+
+def test_every_json_field_name_is_documented_in_help(tree) -> None:
+    import re
+
+    help_text = route("report", "--help").stdout
+    documented = set(re.findall(r"[a-z_0-9]+", help_text))
+    rep = report_json("session", "--since", "2000-01-01", env=_claude_env(tree))
+    names: set = set()
+
+    def walk(v, key_is_data=False):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if not key_is_data:
+                    names.add(k)
+                walk(x, key_is_data=k in ("cost_by_tier", "requests_by_tier", "models"))
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(rep)
+    assert names and names <= documented, names - documented

@@ -35,12 +35,18 @@ so the first response after the routed tier changes pays full input price
 for the history it re-reads (its cache reads are billed as input).
 
 \b
-JSON fields (--json; stable): schema, view, timezone, since, until,
-totals, by_model[], by_tier[], rows[] (the view), sessions[], what_if
-{method, scenarios[{name, cost, saving_vs_all_opus, saving_pct}]},
-skipped {bad_lines, unreadable_files}, warnings[]. Token fields:
-input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-cache_write_tokens, cache_read_tokens, total_tokens, requests, cost (USD).
+JSON fields (--json; stable): schema, generated_at, view, timezone,
+since, until, totals, by_model[] (tool, model, tier, request_share),
+by_tier[] (tier, request_share), rows[] (key, cost_by_tier: the view),
+sessions[] (session_id, project, tool, first_activity, last_activity,
+models, cost_by_tier, escalations), days[] (date, cost, cost_by_tier),
+what_if {method, claude_requests, scenarios[{name (actual, all_opus,
+all_sonnet, routed), cost, saving_vs_all_opus, saving_pct, model; routed
+also: models, switches, switch_cost, requests_by_tier,
+prompts_classified}]}, skipped {bad_lines, unreadable_files},
+warnings[]. Token fields: input_tokens, output_tokens,
+cache_write_5m_tokens, cache_write_1h_tokens, cache_write_tokens,
+cache_read_tokens, total_tokens, requests, cost (USD).
 
 \b
 Example:
@@ -126,8 +132,9 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
     except ValueError as e:
         raise click.ClickException(f"config: {e}") from None
     files, entries, skipped, prompts = report_scan.scan(project, rules_for(config), jobs)
+    codex_tiers = {str(model): tier for tier, model in config.data["models"].get("codex", {}).items()}
     report = report_model.build(entries, files, prices, zone, tz_name, view, since_d, until_d,
-                                _escalations(), skipped, prompts)
+                                _escalations(), skipped, prompts, codex_tiers)
     if html:
         from routing import report_html
 
