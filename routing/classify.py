@@ -21,7 +21,7 @@ import re
 
 from routing import prompt_text
 from routing.decision import Context, Decision
-from routing.rules import TOKEN, RuleSet, compile_rules
+from routing.rules import TOKEN, LazyPattern, RuleSet, compile_rules
 from routing.tiers import TIERS, rank, step_up
 
 TYPE_CHECKING = False
@@ -65,7 +65,7 @@ _BOUNDARY = frozenset(".!?;:,\n(")
 _GLUE_BEFORE = frozenset("/.@\\#$_")
 # Paths, file names and CLI flags name things; their words ("/search",
 # "docs/adr/0007-event-sourcing.md", "-race") are not what the user asks for.
-_NAMES = re.compile(
+_NAMES = LazyPattern(
     r"[\w.@~-]*/[\w./@~-]+(?:\(\))?"
     r"|[\w-]*\.\w+\(\)"
     r"|\b[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import re
 
+from routing.rules import LazyPattern
+
 HEAD = 12_000
 TAIL = 2_000
 MAX_QUESTION = 4_000
 
-_FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
+_FENCE = LazyPattern(r"```.*?(?:```|\Z)", re.S)
 # Line-anchored, so code that merely names an exception class is not a trace.
-_TRACE = re.compile(
+_TRACE = LazyPattern(
     r"Traceback \(most recent|^\s*(?:[\w.$]+(?:Error|Exception)\b(?::|\s*$)|error(?:\[E\d+\])?:|panic:|"
     r"fatal:|FAILED\b|E\s{2,})|^\s+at [\w$.<>/]+[(:]|Failed to compile|\bundefined:|Segmentation fault|"
     r"^Caused by:|^\s*File \"[^\"]+\", line \d+",
     re.M,
 )
-_DIFF = re.compile(r"^(?:diff --git|--- a/|\+\+\+ b/|@@ -\d)", re.M)
+_DIFF = LazyPattern(r"^(?:diff --git|--- a/|\+\+\+ b/|@@ -\d)", re.M)
 _PASTE_START = (">", "$ ", "# ", "+", "-", "@@", "at ", "File \"", "Traceback", "|", "//", "/*", "*", "#!", "<", "{", "}", "[", "]", "=>")
 _SYMBOLS = frozenset("{}[]();=<>$#|\\\"`*:")
 
@@ -66,7 +68,7 @@ def split(prompt: str) -> tuple[str, str]:
         prompt = prompt.replace("\x00", " ")
     pasted: list[str] = []
 
-    def _cut(m: re.Match[str]) -> str:
+    def _cut(m: "re.Match[str]") -> str:
         pasted.append(m.group(0))
         return "\n"
 

@@ -8,8 +8,10 @@ the router has to sustain tens of thousands of prompts a second.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
+import sys
 
 from routing.tiers import TIERS
 
@@ -21,6 +23,39 @@ BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class LazyPattern:
+    """A regex compiled on first use.
+
+    A hook process classifies one prompt and most patterns sit behind gates
+    that never open for it; compiling them all up front (re's compiler is
+    pure Python) would cost more than the classification. A pattern that
+    fails to compile matches nothing: classify() must never raise.
+    """
+
+    __slots__ = ("source", "flags", "_rx")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self._rx: "re.Pattern[str] | None | bool" = None
+
+    def _get(self) -> "re.Pattern[str] | None":
+        if self._rx is None:
+            try:
+                self._rx = re.compile(self.source, self.flags)
+            except re.error:
+                self._rx = False
+        return self._rx or None
+
+    def search(self, text: str) -> "re.Match[str] | None":
+        rx = self._get()
+        return rx.search(text) if rx else None
+
+    def sub(self, repl: Any, text: str) -> str:
+        rx = self._get()
+        return rx.sub(repl, text) if rx else text
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -49,13 +84,20 @@ class UserRule:
 class RuleSet:
     """Compiled lexicons: phrase n-grams, raw substrings and regexes per signal."""
 
-    def __init__(self, signals: Mapping[str, Mapping[str, Any]], rules: Iterable[Mapping[str, Any]] = ()) -> None:
+    _STATE = ("reasons", "phrases", "substrings", "regex_specs", "rule_specs")
+
+    def __init__(
+        self, signals: Mapping[str, Mapping[str, Any]] = {}, rules: Iterable[Mapping[str, Any]] = (), *, state: Any = None
+    ) -> None:
+        if state is not None:
+            self._load(state)
+            return
         self.reasons: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.substrings: list[tuple[str, str]] = []
         # (pattern, signal, gate): the pattern is tried only when one of the
         # gate's substrings is in the text (no gate: always).
-        self.regexes: list[tuple[re.Pattern[str], str, frozenset[str]]] = []
+        specs: list[tuple[str, str, tuple[str, ...]]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -70,13 +112,30 @@ class RuleSet:
                     pattern, needs = str(r["pattern"]), tuple(str(x).lower() for x in r.get("needs", ()))
                 else:
                     pattern, needs = str(r), ()
-                self.regexes.append((re.compile(pattern, re.I | re.M), name, frozenset(needs)))
+                specs.append((pattern, name, needs))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+        self.regex_specs = specs
+        self.rule_specs = [dict(r) for r in rules]
+        self._derive()
+
+    def _derive(self) -> None:
+        # (pattern, signal, gate): the pattern is tried only when one of the
+        # gate's substrings is in the text (no gate: always).
+        self.regexes = [(LazyPattern(p, re.I | re.M), name, frozenset(needs)) for p, name, needs in self.regex_specs]
         # Every gate substring once: a prompt is searched for each just once.
-        self.gates = tuple(sorted({g for _, _, needs in self.regexes for g in needs}))
+        self.gates = tuple(sorted({g for _, _, needs in self.regex_specs for g in needs}))
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self.starters = frozenset(k[0] for k in self.phrases)
-        self.user_rules = tuple(UserRule(r) for r in rules)
+        self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
+
+    def state(self) -> tuple[Any, ...]:
+        """Plain data (for marshal) from which _load rebuilds this rule set."""
+        return tuple(getattr(self, k) for k in self._STATE)
+
+    def _load(self, state: tuple[Any, ...]) -> None:
+        for k, v in zip(self._STATE, state):
+            setattr(self, k, v)
+        self._derive()
 
 
 def _entry_key(entry: Any) -> str:
@@ -113,8 +172,52 @@ def builtin_data() -> dict[str, Any]:
     return data
 
 
+def _cache_file() -> str | None:
+    """Where the compiled built-in rules are kept between processes.
+
+    Keyed on rules.json's size and mtime and on the Python version, so a new
+    release or interpreter compiles afresh. (XDG lookup done by hand: routing.paths
+    imports pathlib, which the hooks would pay for on every prompt.)
+    """
+    try:
+        st = os.stat(BUILTIN)
+    except OSError:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.environ.get("HOME") or os.path.expanduser("~"), ".cache")
+    tag = f"{st.st_size}-{st.st_mtime_ns}-{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(base, "modelroute", f"rules-{tag}.marshal")
+
+
+def _cached_builtin() -> RuleSet:
+    """The built-in rule set, from the marshal cache when it is there (about 10x faster)."""
+    path = _cache_file()
+    if path:
+        try:
+            with open(path, "rb") as f:
+                return RuleSet(state=marshal.load(f))
+        except Exception:  # any damage to a cache file only costs a rebuild
+            pass
+    data = builtin_data()
+    rs = RuleSet(data["signals"], data.get("rules", ()))
+    if path:
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                marshal.dump(rs.state(), f)
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            pass  # a read-only cache only costs speed
+    return rs
+
+
 def compile_rules(layers: Iterable[Mapping[str, Any]] = ()) -> RuleSet:
     """Built-in rules with each config layer applied in order."""
+    layers = list(layers)
+    if not layers:
+        return _cached_builtin()
     data = builtin_data()
     signals: dict[str, Any] = data["signals"]
     rules: list[Mapping[str, Any]] = list(data.get("rules", ()))

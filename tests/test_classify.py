@@ -104,3 +104,34 @@ def test_signal_layers_extend_builtin_lexicons() -> None:
     rules = compile_rules([{"signals": {"security": {"add_words": ["hsm integration"]}}}])
     after = classify(prompt, rules=rules)
     assert any("security" in r for r in after.reasons) and not any("security" in r for r in before.reasons)
+
+
+def test_cached_rules_route_exactly_like_freshly_built_ones(isolated_home) -> None:
+    import json as _json
+    from pathlib import Path
+
+    from routing import rules as r
+
+    fresh = r.RuleSet(r.builtin_data()["signals"])
+    first = r.compile_rules()  # builds and writes the cache
+    path = Path(r._cache_file())
+    assert path.exists() and path.stat().st_mode & 0o777 == 0o600
+    cached = r.compile_rules()  # reads it back
+    data = Path(__file__).parent / "data" / "routing-extra.jsonl"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        p = _json.loads(line)["prompt"]
+        want = classify(p, rules=fresh)
+        for rs in (first, cached):
+            got = classify(p, rules=rs)
+            assert (got.tier, got.kind, got.reasons) == (want.tier, want.kind, want.reasons)
+
+
+def test_corrupt_rules_cache_is_ignored(isolated_home) -> None:
+    from pathlib import Path
+
+    from routing import rules as r
+
+    path = Path(r._cache_file())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00garbage")
+    assert classify("where is parse_config defined?", rules=r.compile_rules()).tier == "haiku"
