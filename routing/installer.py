@@ -59,6 +59,13 @@ def _run_edits(part: Part, edits: list[FileEdit], dry_run: bool) -> None:
             part.changes.append(edit.apply())
 
 
+def check_home() -> None:
+    """Refuse early: with HOME missing, every path below would create a stray tree."""
+    home = paths.home()
+    if not home.is_dir():
+        raise RuntimeError(f"HOME ({home}) does not exist; set HOME to your home directory and run again")
+
+
 # -- detection ----------------------------------------------------------------------
 
 

@@ -140,3 +140,14 @@ def test_route_install_runs_as_a_real_process(codex_user: Path) -> None:
                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "# >>> modelroute >>>" in (codex_user / ".bashrc").read_text()
+
+
+def test_missing_home_is_refused_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    monkeypatch.setenv("HOME", str(gone))
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var)
+    for cmd in ("install", "uninstall"):
+        code, out = route(cmd)
+        assert code == 1 and f"HOME ({gone}) does not exist" in out
+    assert not gone.exists()

@@ -66,6 +66,10 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
     from routing import codex_profiles, installer, login_shell as detect
     from routing.commands import load_config
 
+    try:
+        installer.check_home()
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from None
     config = load_config()
     only = claude or shell or codex
     want_claude = (claude or (not only and installer.claude_present())) and not no_claude

@@ -37,6 +37,10 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
     """
     from routing import installer
 
+    try:
+        installer.check_home()
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from None
     only = claude or shell or codex
     parts = []
     if claude or not only:
