@@ -9,6 +9,7 @@ there the rendered init goes straight into conf.d/modelroute.fish.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,8 @@ def plan_install(
             plan.skipped.append(Skipped(rc, str(e), failed=True))
             continue
         plan.edits.append(FileEdit(rc, old, new, f"{shell} rc block", mode=0o644, follow=follow))
+        if old and re.search(r"\b(route|modelroute) init\b", rcfile.remove_blocks(old, str(rc))):
+            plan.notes.append(f"{rc} also runs `route init` itself; the block replaces that line, so you can delete it")
     if shell == "bash" and platform != "darwin":
         note = rcfile.bash_login_note(home)
         if note:

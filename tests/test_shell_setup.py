@@ -97,3 +97,11 @@ def test_a_failing_render_is_reported_not_raised(isolated_home: Path) -> None:
 
     plan = shell_setup.plan_install("bash", render=broken)
     assert plan.skipped[0].failed and "boom" in plan.skipped[0].reason and not plan.edits
+
+
+def test_a_hand_written_route_init_line_is_pointed_out(isolated_home: Path) -> None:
+    (isolated_home / ".zshrc").write_text('eval "$(route init zsh)"\n')
+    plan = shell_setup.plan_install("zsh", render=fake_render)
+    assert any("also runs `route init`" in n for n in plan.notes)
+    (isolated_home / ".zshrc").write_text("alias r=ls\n")
+    assert not shell_setup.plan_install("zsh", render=fake_render).notes
