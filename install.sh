@@ -31,7 +31,7 @@ for arg in "$@"; do
   case $arg in
     --uninstall) uninstall=1 ;;
     --dry-run) dry_run=1; pass+=("$arg") ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) pass+=("$arg") ;;
   esac
 done
