@@ -85,3 +85,30 @@ def test_ownership_marker_detects_edits() -> None:
     assert owned_files.ownership(text) == owned_files.OURS
     assert owned_files.ownership(text + "b = 2\n") == owned_files.EDITED
     assert owned_files.ownership("a = 1\n") == owned_files.FOREIGN
+
+
+def test_real_codex_runs_each_profile_on_its_model_and_effort(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codex 0.169 itself loads the files we write: `--profile quick|deep` reach the API as such."""
+    import os
+    import subprocess
+
+    from conftest import npm_tool
+    from fake_openai import FakeResponses, codex_config
+
+    codex = npm_tool("codex", "codex")
+    home = isolated_home / "codex-home"
+    home.mkdir()
+    monkeypatch.setenv("CODEX_HOME", str(home))
+    with FakeResponses(reply="ok") as api:
+        (home / "config.toml").write_text(codex_config(api.port))
+        user_config = (home / "config.toml").read_bytes()
+        _apply(codex_profiles.plan_install(load())[0])
+        env = dict(os.environ, CODEX_HOME=str(home), MOCK_API_KEY="dummy")
+        for profile in ("quick", "deep"):
+            out = subprocess.run([codex, "exec", "--profile", profile, "--skip-git-repo-check", "--ephemeral", "say ok"],
+                                 env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+            assert out.returncode == 0, out.stdout + out.stderr
+        sent = [(b.get("model"), (b.get("reasoning") or {}).get("effort")) for b in api.requests]
+    assert sent[0][0] == "gpt-5-nano" and sent[0][1] != "high"
+    assert sent[1] == ("gpt-5.2", "high")
+    assert (home / "config.toml").read_bytes() == user_config
