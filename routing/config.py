@@ -140,6 +140,8 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
         if section not in DEFAULTS:
             fail(section, f"unknown section (known: {', '.join(list(DEFAULTS) + ['signals', 'rules'])})")
         _validate_table(fail, section, value, DEFAULTS[section])
+        if section == "report":
+            _check_report(fail, value)
 
 
 def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, Any]) -> None:
@@ -164,6 +166,22 @@ def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, An
         choices = CHOICES.get(tuple(dotted.split(".")))  # type: ignore[arg-type]
         if choices and v not in choices:
             fail(dotted, f"must be one of {', '.join(choices)}")
+
+
+def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
+    days = report.get("days", 1)
+    if not isinstance(days, bool) and isinstance(days, (int, float)) and days < 1:
+        fail("report.days", "must be at least 1")
+    prices = report.get("prices", {})
+    if not isinstance(prices, dict) or not prices:
+        return
+    from routing.pricing import PRICES, normalize, parse_override  # only when a file sets prices
+
+    for model, spec in prices.items():
+        try:
+            parse_override(str(model), spec, PRICES.get(normalize(str(model))))
+        except ValueError as e:
+            fail(f"report.prices.{model}", str(e))
 
 
 def _check_regex(fail: Any, key: str, rx: Any) -> None:

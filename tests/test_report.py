@@ -182,9 +182,10 @@ def test_config_price_override_changes_the_cost(tree, isolated_home: Path) -> No
     m = before["claude-opus-4-8"]
     assert abs(after["claude-opus-4-8"]["cost"] - m["cost"] - m["input_tokens"] * 45 / 1e6) < 1e-6
     assert after["claude-haiku-4-5-20251001"]["cost"] == before["claude-haiku-4-5-20251001"]["cost"]
-    (cfg / "config.toml").write_text('[report.prices.claude-opus-4-8]\ninput = "cheap"\n')
+    (cfg / "config.toml").write_text('[report]\ndays = 7\n\n[report.prices.claude-opus-4-8]\ninput = "cheap"\n')
     proc = route("report", env=env, check=False)
     assert proc.returncode != 0 and "report.prices.claude-opus-4-8.input" in proc.stderr
+    assert "config.toml, line 3" in proc.stderr  # the config loader names the file and the table
 
 
 def test_empty_home_reports_nothing_without_failing() -> None:
@@ -284,3 +285,33 @@ def test_every_json_field_name_is_documented_in_help(tree) -> None:
 
     walk(rep)
     assert names and names <= documented, names - documented
+
+
+def test_transcripts_written_by_the_real_claude_code_are_reported_like_ccusage(tmp_path: Path) -> None:
+    from fake_anthropic import FakeAnthropic, agent_call
+
+    claude = npm_tool("claude", "claude")
+    home = tmp_path / "h"
+    (home / "proj").mkdir(parents=True)
+    with FakeAnthropic(script=[("SPAWN", [agent_call("look", "Find where parse_config is defined")])]) as api:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "ANTHROPIC_BASE_URL": api.url,
+               "ANTHROPIC_API_KEY": "dummy", "DISABLE_TELEMETRY": "1", "DISABLE_AUTOUPDATER": "1",
+               "DISABLE_ERROR_REPORTING": "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}
+        for prompt in ("where is parse_config defined?", "please SPAWN a subagent"):
+            proc = subprocess.run([claude, "-p", prompt, "--output-format", "json", "--model", "sonnet"],
+                                  cwd=home / "proj", env=env, capture_output=True, text=True, timeout=180,
+                                  stdin=subprocess.DEVNULL)
+            assert proc.returncode == 0, proc.stderr[-2000:]
+    assert list((home / ".claude" / "projects").glob("*/*/subagents/agent-*.jsonl"))
+    rep = report_json("session", "--since", "2000-01-01", env={"HOME": str(home)})
+    assert len(rep["sessions"]) == 2 and rep["skipped"] == {"bad_lines": 0, "unreadable_files": 0}
+    assert rep["what_if"]["scenarios"][3]["prompts_classified"] == 3  # two typed prompts and the subagent's task
+
+    ccusage = npm_tool("ccusage", "ccusage")
+    proc = subprocess.run([ccusage, "claude", "session", "--json", "--offline"], capture_output=True, text=True,
+                          env={**os.environ, "HOME": str(home), "NO_COLOR": "1"}, timeout=120)
+    theirs = json.loads(proc.stdout)["totals"]
+    tot = rep["totals"]
+    assert (tot["input_tokens"], tot["output_tokens"], tot["cache_read_tokens"], tot["cache_write_tokens"]) == (
+        theirs["inputTokens"], theirs["outputTokens"], theirs["cacheReadTokens"], theirs["cacheCreationTokens"])
+    assert tot["requests"] > 0 and abs(tot["cost"] - theirs["totalCost"]) < 1e-6
