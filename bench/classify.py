@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Router throughput: prompts/s for classify() in one process, plus the cost of
-a 5 MB prompt. Prints medians of several rounds (this machine is noisy).
+a 5 MB prompt. Prints medians of several rounds, timed in CPU seconds
+(process_time) so other processes on a busy machine do not count against it.
 
     .venv/bin/python bench/classify.py [labeled.jsonl ...]
 """
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from routing.classify import classify  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = [ROOT.parent / "shared" / "routing-dev.jsonl", ROOT / "tests" / "data" / "routing-extra.jsonl"]
+DEFAULT_SETS = [ROOT.parent / "shared" / "routing-dev.jsonl", *sorted((ROOT / "tests" / "data").glob("*.jsonl"))]
 
 
 def load(paths: list[Path]) -> list[str]:
@@ -30,12 +31,12 @@ def load(paths: list[Path]) -> list[str]:
 
 
 def rate(prompts: list[str], seconds: float = 1.0) -> float:
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    n, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
         for p in prompts:
             classify(p)
         n += len(prompts)
-    return n / (time.perf_counter() - start)
+    return n / (time.process_time() - start)
 
 
 def main() -> None:
@@ -47,9 +48,9 @@ def main() -> None:
     huge = "find where the retry policy is configured\n" + "x = compute(y)\n" * 350_000
     times = []
     for _ in range(9):
-        t = time.perf_counter()
+        t = time.process_time()
         classify(huge)
-        times.append((time.perf_counter() - t) * 1000)
+        times.append((time.process_time() - t) * 1000)
     print(f"5 MB prompt: median {statistics.median(times):.2f} ms per classify")
 
 

@@ -63,14 +63,18 @@ _BOUNDARY = frozenset(".!?;:,\n(")
 # A word glued to these is part of a path or identifier ("/search",
 # "scheduler/lock.go", "`find`"), not something the user asks for.
 _GLUE_BEFORE = frozenset("/.@\\#$_")
-# Paths, file names and CLI flags name things; their words ("/search",
-# "docs/adr/0007-event-sourcing.md", "-race") are not what the user asks for.
-_NAMES = LazyPattern(
-    r"[\w.@~-]*/[\w./@~-]+(?:\(\))?"
-    r"|[\w-]*\.\w+\(\)"
-    r"|\b[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"
-    r"|(?<![\w-])--?[a-z][\w-]*"
-    r"|\b\w+\(\)"
+# Paths, file names, calls and CLI flags name things; their words ("/search",
+# "docs/adr/0007-event-sourcing.md", "-race", "zod .strip()") are not what the
+# user asks for. Each pattern runs only if its telltale character is present,
+# and starts only where a name can start, so masking stays linear.
+_NAME_PATTERNS = (
+    ("/", LazyPattern(r"(?<![\w.@~-])[\w.@~-]*/[\w./@~-]*(?:\(\))?")),
+    ("()", LazyPattern(r"(?<![\w.-])[\w.-]*\w\(\)")),
+    (".", LazyPattern(
+        r"(?<![\w-])[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|"
+        r"ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"
+    )),
+    ("-", LazyPattern(r"(?<![\w-])--?[a-z][\w-]*")),
 )
 _NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
 
@@ -101,28 +105,31 @@ class _Signals:
 
 
 def _mask_names(low: str) -> str:
-    if "/" not in low and "." not in low and "-" not in low:
-        return low
     # Same length, and a word character, so offsets hold and no clause
     # boundary appears where a name was ("does zod .strip() drop ...").
-    return _NAMES.sub(lambda m: "_" * len(m.group(0)), low)
+    for telltale, pattern in _NAME_PATTERNS:
+        if telltale in low:
+            low = pattern.sub(lambda m: "_" * len(m.group(0)), low)
+    return low
 
 
 def _find(rules: RuleSet, question: str) -> _Signals:
     low = _mask_names(question.lower())
-    spans = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(low)]
-    toks = [s[0] for s in spans]
+    toks = TOKEN.findall(low)
     out = _Signals()
-    out.n_tokens = len(toks)
-    phrases, starters, max_len = rules.phrases, rules.starters, rules.max_len
-    n = len(toks)
+    out.n_tokens = n = len(toks)
+    phrases, lengths = rules.phrases, rules.lengths
+    spans: "list[re.Match[str]]" = []
     for i in range(n):
-        if toks[i] not in starters:
+        tried = lengths.get(toks[i])
+        if tried is None:
             continue
-        start = spans[i][1]
+        if not spans:  # offsets are needed only once some phrase may start
+            spans = list(TOKEN.finditer(low))
+        start = spans[i].start()
         if start and low[start - 1] in _GLUE_BEFORE:
             continue
-        end = spans[i][2]
+        end = spans[i].end()
         if low[end : end + 1] == "/":
             continue
         # Longest phrase first. Intents and topics each take only their
@@ -131,12 +138,14 @@ def _find(rules: RuleSet, question: str) -> _Signals:
         # path" still says both "profile" (diagnose) and system performance.
         got_intent = got_topic = False
         opens: "bool | None" = None
-        for j in range(min(max_len, n - i), 0, -1):
+        for j in tried:
+            if j > n - i:
+                continue
             names = phrases.get(tuple(toks[i : i + j]))
             if not names:
                 continue
             if opens is None:
-                opens = _opens_clause(low, spans, i)
+                opens = _opens_clause(low, toks, spans, i)
             took_intent = took_topic = False
             for name in names:
                 if name in _INTENT_SET:
@@ -154,7 +163,7 @@ def _find(rules: RuleSet, question: str) -> _Signals:
                 out.hits[name] = out.hits.get(name, 0) + 1
                 if name not in out.first:
                     out.first[name] = start
-                    out.first_end[name] = spans[i + j - 1][2]
+                    out.first_end[name] = spans[i + j - 1].end()
             got_intent = got_intent or took_intent
             got_topic = got_topic or took_topic
             if got_intent and got_topic:
@@ -172,6 +181,7 @@ def _find(rules: RuleSet, question: str) -> _Signals:
             if name in _INTENT_SET and pos < 12 and pos < out.initial.get(name, pos + 1):
                 out.initial[name] = pos
     present = {g for g in rules.gates if g in low}
+    present.update(f"w:{w}" for w in rules.word_gates.intersection(toks))
     for rx, name, needs in rules.regexes:
         if needs and needs.isdisjoint(present):
             continue
@@ -196,12 +206,11 @@ def _opens_at(low: str, pos: int) -> bool:
     return not before or before[-1] in _BOUNDARY
 
 
-def _opens_clause(low: str, spans: list[tuple[str, int, int]], i: int) -> bool:
+def _opens_clause(low: str, toks: list[str], spans: "list[re.Match[str]]", i: int) -> bool:
     while i > 0:
-        prev_end = spans[i - 1][2]
-        if any(c in _BOUNDARY for c in low[prev_end : spans[i][1]]):
+        if any(c in _BOUNDARY for c in low[spans[i - 1].end() : spans[i].start()]):
             return True
-        if spans[i - 1][0] not in _LEAD_INS:
+        if toks[i - 1] not in _LEAD_INS:
             return False
         i -= 1
     return True

@@ -187,7 +187,7 @@ def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
 def _check_regex(fail: Any, key: str, rx: Any) -> None:
     if isinstance(rx, dict):
         if not isinstance(rx.get("pattern"), str):
-            fail(key, "a regex table needs a string 'pattern' (and optional 'needs', a list of strings)")
+            fail(key, "a regex table needs a string 'pattern' (and optional 'needs' / 'needs_words', lists of strings)")
         rx = rx["pattern"]
     elif not isinstance(rx, str):
         fail(key, "regex entries are strings or {pattern, needs} tables")

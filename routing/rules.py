@@ -97,7 +97,7 @@ class RuleSet:
         self.substrings: list[tuple[str, str]] = []
         # (pattern, signal, gate): the pattern is tried only when one of the
         # gate's substrings is in the text (no gate: always).
-        specs: list[tuple[str, str, tuple[str, ...]]] = []
+        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -109,23 +109,34 @@ class RuleSet:
                 self.substrings.append((str(s).lower(), name))
             for r in spec.get("regex", ()):
                 if isinstance(r, dict):
-                    pattern, needs = str(r["pattern"]), tuple(str(x).lower() for x in r.get("needs", ()))
+                    pattern = str(r["pattern"])
+                    needs = tuple(str(x).lower() for x in r.get("needs", ()))
+                    words = tuple(str(x).lower() for x in r.get("needs_words", ()))
                 else:
-                    pattern, needs = str(r), ()
-                specs.append((pattern, name, needs))
+                    pattern, needs, words = str(r), (), ()
+                specs.append((pattern, name, needs, words))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
         self.regex_specs = specs
         self.rule_specs = [dict(r) for r in rules]
         self._derive()
 
     def _derive(self) -> None:
-        # (pattern, signal, gate): the pattern is tried only when one of the
-        # gate's substrings is in the text (no gate: always).
-        self.regexes = [(LazyPattern(p, re.I | re.M), name, frozenset(needs)) for p, name, needs in self.regex_specs]
-        # Every gate substring once: a prompt is searched for each just once.
-        self.gates = tuple(sorted({g for _, _, needs in self.regex_specs for g in needs}))
+        # (pattern, signal, gate): the pattern is tried only when the gate
+        # (substrings, and words marked "w:") meets the text; no gate: always.
+        self.regexes = [
+            (LazyPattern(p, re.I | re.M), name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
+            for p, name, needs, words in self.regex_specs
+        ]
+        # Every gate once: a prompt is searched for each substring just once,
+        # and word gates are a set intersection with the prompt's words.
+        self.gates = tuple(sorted({g for _, _, needs, _ in self.regex_specs for g in needs}))
+        self.word_gates = frozenset(w for _, _, _, words in self.regex_specs for w in words)
         self.max_len = max((len(k) for k in self.phrases), default=1)
-        self.starters = frozenset(k[0] for k in self.phrases)
+        # first word -> the lengths of phrases starting with it, longest first
+        by_first: dict[str, set[int]] = {}
+        for k in self.phrases:
+            by_first.setdefault(k[0], set()).add(len(k))
+        self.lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in by_first.items()}
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
 
     def state(self) -> tuple[Any, ...]:
