@@ -71,13 +71,15 @@ def to_table(report: dict[str, Any]) -> str:
 
     rows = []
     for m in report["by_model"]:
-        rows.append([m["model"], m["tool"], m["tier"] or "-", *_usage_cells(m), f"{100 * m.get('request_share', 0):.1f}%"])
-    lines += _table(["Model", "Tool", "Tier"] + USAGE_HEADERS + ["Share"], rows, right_from=3)
+        rows.append([m["model"], m["tool"], m["tier"] or "-", *_usage_cells(m), _n(m["requests"]),
+                     f"{100 * m.get('request_share', 0):.1f}%"])
+    lines += _table(["Model", "Tool", "Tier"] + USAGE_HEADERS + ["Requests", "Share"], rows, right_from=3)
     lines.append("")
-    rows = [[t["tier"], *_usage_cells(t), f"{100 * t.get('request_share', 0):.1f}%"] for t in report["by_tier"]]
+    rows = [[t["tier"], *_usage_cells(t), _n(t["requests"]), f"{100 * t.get('request_share', 0):.1f}%"]
+            for t in report["by_tier"]]
     tot = report["totals"]
-    rows.append(["TOTAL", *_usage_cells(tot), _n(tot["requests"])])
-    lines += _table(["Tier"] + USAGE_HEADERS + ["Share"], rows)
+    rows.append(["TOTAL", *_usage_cells(tot), _n(tot["requests"]), "100.0%"])
+    lines += _table(["Tier"] + USAGE_HEADERS + ["Requests", "Share"], rows)
     lines.append("")
 
     view = report["view"]

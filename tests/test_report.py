@@ -315,3 +315,33 @@ def test_transcripts_written_by_the_real_claude_code_are_reported_like_ccusage(t
     assert (tot["input_tokens"], tot["output_tokens"], tot["cache_read_tokens"], tot["cache_write_tokens"]) == (
         theirs["inputTokens"], theirs["outputTokens"], theirs["cacheReadTokens"], theirs["cacheCreationTokens"])
     assert tot["requests"] > 0 and abs(tot["cost"] - theirs["totalCost"]) < 1e-6
+
+
+def test_progress_bar_goes_to_a_terminal_stderr_only(tree) -> None:
+    import pty
+    import select
+
+    env = {**os.environ, **_claude_env(tree), "ROUTE_PROGRESS_DELAY": "0"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "routing", "report", "--since", "2000-01-01", "--json"],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    err = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"scanning transcripts [" in err and b"scanning" not in out
+    json.loads(out)  # stdout stays clean JSON
+    piped = route("report", "--since", "2000-01-01", "--json", env={**_claude_env(tree), "ROUTE_PROGRESS_DELAY": "0"})
+    assert "scanning" not in piped.stderr
