@@ -120,8 +120,15 @@ __route_prompt() {
     \builtin return "$__route_s"
 }
 
+# PROMPT_COMMAND runs `__route_precmd "${__route_probe-$(trap -p DEBUG)}"`: only
+# top-level code sees a DEBUG trap set before us (not this sourced file, nor a
+# function), and the substitution runs once, while __route_probe is unset.
 __route_precmd() {
     \builtin local __route_s=$?
+    if [[ $# -gt 0 && -z ${__route_probe+set} ]]; then
+        __route_probe=$1
+        __route_wire_hints "$1"
+    fi
     __route_refresh
     __route_armed=1
     \builtin return "$__route_s"
@@ -133,7 +140,8 @@ if [[ ${PROMPT_COMMAND[*]-} != *__route_precmd* ]]; then
     # First, so it sees the command's $? (and hands it on unchanged).
     __route_pc=${PROMPT_COMMAND-}
     __route_pc=${__route_pc#;}
-    PROMPT_COMMAND="__route_precmd${__route_pc:+;$__route_pc}"
+    # shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs, at top level
+    PROMPT_COMMAND='__route_precmd "${__route_probe-$(\builtin trap -p DEBUG)}"'"${__route_pc:+;$__route_pc}"
     \builtin unset __route_pc
 fi
 
@@ -154,25 +162,26 @@ __route_preexec() {
 
 __route_debug() {
     [[ ${__route_armed-} == 1 && $BASH_SUBSHELL == 0 && -z ${COMP_LINE-} ]] || \builtin return 0
+    # Only commands typed at top level: not those inside functions (set -T, or
+    # the rest of __route_precmd right after it took the trap).
+    [[ ${#FUNCNAME[@]} -le 1 ]] || \builtin return 0
     [[ ${PROMPT_COMMAND[*]-} != *"$BASH_COMMAND"* ]] || \builtin return 0
     __route_armed=0
     __route_preexec "$BASH_COMMAND"
     \builtin return 0
 }
 
+# __route_wire_hints TRAP: at the first prompt, join bash-preexec if it is loaded,
+# else take the DEBUG trap unless someone else holds it (TRAP: what they set).
+__route_wire_hints() {
 @@HINTS_BEGIN@@
-if \builtin declare -F __bp_preexec_invoke_exec >/dev/null; then
-    # bash-preexec owns the DEBUG trap: join it.
-    if [[ ${preexec_functions[*]-} != *__route_preexec* ]]; then
-        preexec_functions+=(__route_preexec)
-    fi
-else
-    __route_trap=$(\builtin trap -p DEBUG)
-    if [[ -z $__route_trap ]]; then
+    if \builtin declare -F __bp_preexec_invoke_exec >/dev/null; then
+        if [[ ${preexec_functions[*]-} != *__route_preexec* ]]; then
+            preexec_functions+=(__route_preexec)
+        fi
+    elif [[ -z ${1-} ]]; then
         \builtin trap '__route_debug "$_"' DEBUG
-    elif [[ $__route_trap != *__route_debug* ]]; then
-        \builtin printf '%s\n' 'route: a DEBUG trap is already set; pre-exec hints are off (load bash-preexec to share it)' >&2
     fi
-    \builtin unset __route_trap
-fi
 @@HINTS_END@@
+    \builtin return 0
+}

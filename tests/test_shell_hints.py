@@ -58,3 +58,32 @@ def test_the_hint_keeps_the_exit_status_of_the_command_before(box, shell):
 def test_bash_hint_sees_only_the_first_command_the_user_typed(box):
     out = typed(box, "bash", ['PROMPT_COMMAND="$PROMPT_COMMAND;true"', 'echo first; ' + LOOKUP, LOOKUP])
     assert out.count(HINT) == 1, out
+
+
+FIRST_PROMPT = '\neval "$PROMPT_COMMAND"\n'  # what bash runs, at top level, before the first prompt
+
+
+def test_bash_joins_bash_preexec_instead_of_taking_the_debug_trap(box):
+    fake_bp = "__bp_preexec_invoke_exec() { :; }\npreexec_functions=()\n"
+    r = box.run("bash", fake_bp + box.source("bash") + "\n" + box.source("bash") + FIRST_PROMPT + FIRST_PROMPT +
+                'printf "%s\\n" "${preexec_functions[@]}"; trap -p DEBUG', init=False)
+    assert r.stdout.split() == ["__route_preexec"], r.stderr
+    r = box.run("bash", fake_bp + box.source("bash") + FIRST_PROMPT +
+                '"${preexec_functions[0]}" \'codex "where is parse_config defined?"\'', init=False)
+    assert HINT in r.stderr
+
+
+def test_bash_takes_a_free_debug_trap_once(box):
+    r = box.run("bash", box.source("bash") + FIRST_PROMPT + box.source("bash") + FIRST_PROMPT + "trap -p DEBUG",
+                init=False)
+    assert r.stdout.strip() == "trap -- '__route_debug \"$_\"' DEBUG", r.stderr
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_bash_leaves_someone_elses_debug_trap_alone_and_says_nothing(box, when):
+    theirs = "trap 'echo mine >&2' DEBUG\n"
+    ours = box.source("bash") + "\n"
+    script = (theirs + ours if when == "before" else ours + theirs) + FIRST_PROMPT + "trap -p DEBUG"
+    r = box.run("bash", script, init=False)
+    assert "echo mine" in r.stdout and "__route" not in r.stdout
+    assert set(r.stderr.split()) <= {"mine"}

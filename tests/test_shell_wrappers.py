@@ -211,3 +211,11 @@ def test_claude_route_routes_a_design_question_to_the_deep_model(box, shell):
     assert r.returncode == 0, r.stderr
     assert box.calls()[0]["argv"][:2] == ["--model", "opus"]
     assert "claude-deep" in r.stderr
+
+
+def test_zsh_integration_survives_unusual_user_options(box):
+    opts = "setopt ksh_arrays sh_word_split no_unset err_exit rc_quotes no_glob null_glob\n"
+    body = opts + box.source("zsh") + "\ncodex-quick 'a  b' c\n__route_precmd\ncodex-route 'where is x defined?'\n"
+    r = box.run("zsh", body, init=False)
+    assert r.returncode == 0, r.stderr
+    assert [c["argv"][2:] for c in box.calls()] == [["a  b", "c"], ["where is x defined?"]]
