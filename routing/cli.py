@@ -24,6 +24,7 @@ COMMANDS = {
     "shell-session": "shell_session",
     "shell-call": "shell_call",
     "shell-hint": "shell_hint",
+    "status": "status",
 }
 
 NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs net-tools, or use `ip route`."
@@ -31,6 +32,12 @@ NET_TOOLS_HINT = "Looking for the kernel routing table? `route -n` still runs ne
 
 def main(argv: Optional[Sequence[str]] = None) -> Any:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["status"]:
+        # The statusLine runs this after every Claude Code turn: skip click when we can.
+        from routing import status_view
+
+        if args[1:] in status_view.FAST_ARGS:
+            sys.exit(status_view.main(args[1:]))
     from routing import passthrough
 
     if passthrough.is_net_tools_call(args):

@@ -19,7 +19,9 @@ moved aside to `state.json.corrupt-<UTC timestamp>`, never overwritten.
 Writers take an exclusive lock on the sidecar `state.json.lock` (fcntl.flock:
 the same lock filelock's UnixFileLock takes, without its ~30 ms import), wait
 at most about 100 ms, and otherwise skip the write and log it: a hook must
-never keep the user waiting. The document is replaced atomically (temp file in
+never keep the user waiting. Hooks pass `defer=True`: a busy lock then hands
+the write to a detached background process (which may wait DEFER_TIMEOUT), so
+counts stay exact under load without the hook waiting. The document is replaced atomically (temp file in
 the same directory, fsync, os.replace), so readers need no lock.
 
 Each write also refreshes the one-line status cache `status` for the shell
@@ -38,6 +40,7 @@ VERSION = 1
 PRUNE_DAYS = 30
 MAX_SESSIONS = 2000
 LOCK_TIMEOUT = 0.1
+DEFER_TIMEOUT = 10.0  # how long a deferred write (see update) may wait for the lock
 TIERS = ("haiku", "sonnet", "opus")
 STATE_NAME = "state.json"
 STATUS_NAME = "status"
@@ -213,7 +216,7 @@ class _Lock:
                     self.fd = -1
                     return False
                 time.sleep(min(delay, left))
-                delay = min(delay * 2, 0.004)
+                delay = min(delay * 2, 0.002)
 
     def __exit__(self, *exc: object) -> None:
         if self._fallback is not None:  # pragma: no cover
@@ -312,10 +315,44 @@ def _sweep_temps(directory: str, now: float) -> None:
         pass
 
 
-def update(mutate, timeout: float = LOCK_TIMEOUT) -> bool:
+def _defer(mutate) -> bool:
+    """Hand the write to a detached process that may wait DEFER_TIMEOUT for the lock.
+
+    The hook itself returns at once, so the user never waits, and the count is
+    not lost when many sessions (or a loaded machine) keep the lock busy. The
+    grandchild lets go of the hook's stdio, so Claude Code does not wait for it.
+    """
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid:
+        try:
+            os.waitpid(pid, 0)  # the child exits at once; its child is the writer
+        except OSError:
+            pass
+        return True
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        # Inherited descriptors could hold a flock (or a pipe someone waits on).
+        os.closerange(3, min(os.sysconf("SC_OPEN_MAX"), 65536))
+        if os.fork() == 0:
+            update(mutate, DEFER_TIMEOUT)
+    finally:
+        os._exit(0)
+
+
+def update(mutate, timeout: float = LOCK_TIMEOUT, defer: bool = False) -> bool:
     """Locked read-modify-write. False (and a line in errors.log) when skipped.
 
     `mutate(doc)` changes the document in place. Never raises: a hook calls this.
+    With `defer`, a lock still busy after `timeout` hands the write to a
+    background process instead of dropping it (False: not written yet).
     """
     try:
         directory = state_dir()
@@ -323,6 +360,8 @@ def update(mutate, timeout: float = LOCK_TIMEOUT) -> bool:
         path = os.path.join(directory, STATE_NAME)
         with _Lock(directory, timeout) as locked:
             if not locked:
+                if defer and _defer(mutate):
+                    return False
                 errorlog.log("state", f"lock busy for {timeout:.2f}s: write skipped")
                 return False
             try:

@@ -222,3 +222,20 @@ def test_errors_log_describes_exceptions_on_one_line() -> None:
     text = Path(errorlog.log_path()).read_text()
     assert text.count("\n") == 1
     assert "hook: ValueError: bad thing (test_state.py:" in text
+
+
+def test_a_deferred_write_lands_once_the_lock_is_free() -> None:
+    state.update(bump("s1"))
+    fd = os.open(os.path.join(state.state_dir(), "state.json.lock"), os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        assert state.update(bump("s1"), timeout=0.05, defer=True) is False  # not written yet...
+        time.sleep(0.3)
+        assert state.load()["sessions"]["s1"]["prompts"]["sonnet"] == 1
+    finally:
+        os.close(fd)
+    deadline = time.monotonic() + 30
+    while state.load()["sessions"]["s1"]["prompts"]["sonnet"] != 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert state.load()["sessions"]["s1"]["prompts"]["sonnet"] == 2  # ...but not lost
+    assert not os.path.exists(errorlog.log_path())

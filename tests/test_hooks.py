@@ -1,0 +1,393 @@
+"""The Claude Code hooks, run for real: `<python> hooks/NAME.py` with JSON on stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from hookrun import SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
+
+from routing import state
+from routing.classify import classify
+
+OPUS_PROMPT = "audit the login flow for security vulnerabilities and injection risks"
+SONNET_PROMPT = "fix the typo in README"
+SONNET_PROMPT_2 = "rename the variable foo to bar in utils.py"
+LOOKUP_PROMPT = "where is parse_config defined?"
+EXPLAIN_PROMPT = "explain what this function does"
+EXPLAIN_PROMPT_2 = "explain how the retry loop in client.py works"
+
+
+@pytest.fixture(autouse=True)
+def router_preconditions() -> None:
+    """The scenarios below need these few unambiguous routes; say so if the router changes."""
+    assert classify(OPUS_PROMPT).tier == "opus"
+    assert classify(SONNET_PROMPT).tier == classify(SONNET_PROMPT_2).tier == "sonnet"
+    assert classify(LOOKUP_PROMPT).tier == "haiku" and classify(LOOKUP_PROMPT).intent == "lookup"
+    assert classify(EXPLAIN_PROMPT).tier == classify(EXPLAIN_PROMPT_2).tier == "haiku"
+    assert classify(EXPLAIN_PROMPT).intent != "lookup"
+
+
+def session() -> dict:
+    return state.load()["sessions"][SID]
+
+
+def transcript_with(tmp_path: Path, *extra: dict) -> str:
+    """A copy of the captured main transcript (it ends after `/model opus`), plus lines."""
+    path = tmp_path / "transcript.jsonl"
+    shutil.copy(SAMPLES / "transcript-main.jsonl", path)
+    with path.open("a") as f:
+        for line in extra:
+            f.write(json.dumps(line) + "\n")
+    return str(path)
+
+
+# -- every hook on its captured input ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "script, sample_name",
+    [
+        ("session_start.py", "hook-stdin-SessionStart.json"),
+        ("user_prompt_submit.py", "hook-stdin-UserPromptSubmit.json"),
+        ("pre_tool_use.py", "hook-stdin-PreToolUse-Agent.json"),
+        ("session_end.py", "hook-stdin-SessionStart.json"),
+        ("status_line.py", "statusline-stdin.json"),
+    ],
+)
+def test_each_hook_exits_0_on_its_captured_input(script: str, sample_name: str) -> None:
+    proc = run_hook(script, sample(sample_name))
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert not os.path.exists(os.path.join(state.state_dir(), "errors.log"))
+
+
+@pytest.mark.parametrize("script", ["user_prompt_submit.py", "pre_tool_use.py", "session_start.py", "session_end.py"])
+@pytest.mark.parametrize("stdin", [b"", b"not json", b"[]", b'{"prompt": 5}', b"\xff\xfe\x00", b'{"tool_input": "x"}'])
+def test_malformed_stdin_exits_0_with_no_output(script: str, stdin: bytes) -> None:
+    proc = run_hook(script, stdin)
+    assert proc.returncode == 0 and proc.stdout == b"" and proc.stderr == b""
+
+
+def test_bad_stdin_is_logged_to_a_private_errors_log() -> None:
+    run_hook("user_prompt_submit.py", b"not json")
+    log = Path(state.state_dir()) / "errors.log"
+    assert "UserPromptSubmit" in log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_a_corrupt_state_file_does_not_stop_the_hook() -> None:
+    os.makedirs(state.state_dir(), exist_ok=True)
+    Path(state.state_path()).write_text("{corrupt")
+    start()
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))["systemMessage"]
+    assert session()["prompts"]["opus"] == 1
+
+
+def test_a_broken_config_file_does_not_stop_the_hook() -> None:
+    write_config("[claude\nmode = ")
+    start()
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))["systemMessage"]
+    assert "config" in (Path(state.state_dir()) / "errors.log").read_text()
+
+
+# -- UserPromptSubmit -------------------------------------------------------------------
+
+
+def test_prompts_are_counted_by_tier_and_their_text_never_stored() -> None:
+    start()
+    for p in (OPUS_PROMPT, SONNET_PROMPT, SONNET_PROMPT_2):
+        run_hook("user_prompt_submit.py", prompt_payload(p))
+    rec = session()
+    assert rec["prompts"] == {"haiku": 0, "sonnet": 2, "opus": 1}
+    assert rec["last_decision"]["tier"] == "sonnet" and len(rec["last_decision"]["prompt_hash"]) == 24
+    raw = Path(state.state_path()).read_text()
+    for p in (OPUS_PROMPT, SONNET_PROMPT, "parse_config", "README"):
+        assert p not in raw
+
+
+def test_suggest_is_silent_when_the_model_fits() -> None:
+    start("claude-sonnet-5")
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))) is None
+
+
+def test_suggest_names_the_model_command_when_the_prompt_needs_more() -> None:
+    start("claude-sonnet-5")
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))
+    assert set(out) == {"systemMessage"}
+    msg = out["systemMessage"]
+    assert msg.startswith("route: ") and msg.endswith("-> /model opus") and "\n" not in msg
+
+
+def test_the_same_suggestion_is_not_repeated_on_every_prompt() -> None:
+    start("claude-sonnet-5")
+    shown = [output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))) for _ in range(4)]
+    assert shown[0] is not None and shown[1:] == [None, None, None]
+    assert session()["suggestions"]["shown"] == 1
+
+
+def test_the_configured_model_name_is_suggested() -> None:
+    write_config('[models.claude]\nopus = "claude-opus-4-8"\n')
+    start("claude-sonnet-5")
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))
+    assert out["systemMessage"].endswith("/model claude-opus-4-8")
+
+
+def test_without_a_known_model_the_hook_only_records() -> None:
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))) is None
+    assert session()["prompts"]["opus"] == 1
+
+
+def test_a_model_switch_in_the_transcript_is_seen_and_counted(tmp_path: Path) -> None:
+    start("claude-sonnet-5")
+    transcript = transcript_with(tmp_path)  # ends with `/model opus`
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT, transcript=transcript)))
+    assert out is None  # already on opus: nothing to say
+    rec = session()
+    assert rec["tier"] == "opus" and rec["escalations"] == 1 and rec["moves"] == {"up:model_transcript": 1}
+
+
+def test_only_the_transcript_tail_is_read(tmp_path: Path) -> None:
+    start("claude-sonnet-5")
+    transcript = transcript_with(tmp_path)
+    with open(transcript, "a") as f:  # the /model line is now far from the end
+        for i in range(3000):
+            f.write(json.dumps({"type": "progress", "n": i, "pad": "x" * 40}) + "\n")
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT, transcript=transcript))
+    assert session()["tier"] == "sonnet"
+
+
+def test_a_one_off_lookup_on_a_bigger_model_is_delegated_to_haiku(tmp_path: Path) -> None:
+    start("claude-opus-4-8")
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(LOOKUP_PROMPT)))
+    assert set(out) == {"hookSpecificOutput"}
+    ctx = out["hookSpecificOutput"]
+    assert ctx["hookEventName"] == "UserPromptSubmit" and 'model "haiku"' in ctx["additionalContext"]
+
+
+def test_going_down_is_suggested_only_after_a_streak_in_a_short_conversation() -> None:
+    start("claude-opus-4-8")
+    first = output(run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT)))
+    second = output(run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT_2)))
+    assert first is None
+    assert second["systemMessage"].startswith("route: ") and "-> /model sonnet" in second["systemMessage"]
+
+
+def test_going_down_is_not_suggested_when_the_cache_cost_outweighs_it() -> None:
+    start("claude-sonnet-5")
+    status = sample("statusline-stdin.json")
+    status["context_window"]["current_usage"] = {"input_tokens": 10, "cache_read_input_tokens": 150_000}
+    assert run_hook("status_line.py", status).returncode == 0
+    outs = [output(run_hook("user_prompt_submit.py", prompt_payload(p))) for p in (EXPLAIN_PROMPT, EXPLAIN_PROMPT_2)]
+    assert outs == [None, None]
+
+
+def test_going_down_in_a_short_conversation_from_sonnet() -> None:
+    start("claude-sonnet-5")
+    outs = [output(run_hook("user_prompt_submit.py", prompt_payload(p))) for p in (EXPLAIN_PROMPT, EXPLAIN_PROMPT_2)]
+    assert outs[0] is None and "-> /model haiku" in outs[1]["systemMessage"]
+
+
+def test_off_mode_records_but_says_nothing() -> None:
+    write_config('[claude]\nmode = "off"\n')
+    start("claude-haiku-4-5-20251001")
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))) is None
+    assert session()["prompts"]["opus"] == 1
+
+
+def test_enforce_blocks_a_prompt_above_the_session_once() -> None:
+    write_config('[claude]\nmode = "enforce"\n')
+    start("claude-sonnet-5")
+    first = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))
+    assert first["decision"] == "block" and "/model opus" in first["reason"]
+    again = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))
+    assert again is None  # the same prompt sent again goes through
+    other = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT + " in the admin api")))
+    assert other["decision"] == "block"
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))) is None
+    assert OPUS_PROMPT not in Path(state.state_path()).read_text()
+
+
+def test_an_escalation_prompt_is_counted() -> None:
+    start("claude-sonnet-5")
+    run_hook("user_prompt_submit.py", prompt_payload("still wrong, think harder"))
+    rec = session()
+    assert rec["escalations"] == 1 and rec["moves"] == {"up:prompt": 1}
+
+
+# -- PreToolUse (Agent) ------------------------------------------------------------------
+
+
+def agent_out(tool_input: dict, env: dict | None = None) -> dict | None:
+    return output(run_hook("pre_tool_use.py", agent_payload(tool_input), env=env))
+
+
+def test_a_lookup_subagent_is_sent_to_haiku_with_its_whole_input() -> None:
+    tool_input = {"description": "Find config loader", "prompt": LOOKUP_PROMPT, "subagent_type": "general-purpose"}
+    out = agent_out(tool_input)["hookSpecificOutput"]
+    assert out["hookEventName"] == "PreToolUse" and out["permissionDecision"] == "allow"
+    assert out["updatedInput"] == {**tool_input, "model": "haiku"}
+
+
+def test_a_security_audit_subagent_is_sent_to_opus() -> None:
+    out = agent_out({"description": "Security audit", "prompt": OPUS_PROMPT, "subagent_type": "general-purpose"})
+    assert out["hookSpecificOutput"]["updatedInput"]["model"] == "opus"
+    assert session()["subagents"]["opus"] == 1
+
+
+def test_a_subagent_that_names_its_model_is_left_alone_and_counted_if_raised() -> None:
+    assert agent_out({"description": "Find", "prompt": LOOKUP_PROMPT, "subagent_type": "x", "model": "opus"}) is None
+    rec = session()
+    assert rec["escalations"] == 1 and rec["moves"] == {"up:subagent": 1}
+
+
+def test_the_env_override_disables_per_task_routing() -> None:
+    out = agent_out({"description": "Audit", "prompt": OPUS_PROMPT}, env={"CLAUDE_CODE_SUBAGENT_MODEL": "haiku"})
+    assert out is None
+    assert session()["subagents"]["by_env"] == 1
+
+
+def test_a_config_pin_sets_every_subagent_model() -> None:
+    write_config('[claude]\nsubagent_model = "claude-sonnet-5"\n')
+    out = agent_out({"description": "Audit", "prompt": OPUS_PROMPT})
+    assert out["hookSpecificOutput"]["updatedInput"]["model"] == "sonnet"
+
+
+def test_subagent_routing_can_be_turned_off() -> None:
+    write_config("[claude]\nsubagent_routing = false\n")
+    assert agent_out({"description": "Audit", "prompt": OPUS_PROMPT}) is None
+
+
+def test_agents_whose_frontmatter_pins_a_model_are_left_alone(tmp_path: Path) -> None:
+    assert agent_out({"description": "Explore", "prompt": OPUS_PROMPT, "subagent_type": "Explore"}) is None
+    agents = Path(os.environ["HOME"]) / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "reviewer.md").write_text("---\nname: reviewer\nmodel: opus\n---\nReview code.\n")
+    (agents / "helper.md").write_text("---\nname: helper\nmodel: inherit\n---\nHelp.\n")
+    assert agent_out({"description": "Find", "prompt": LOOKUP_PROMPT, "subagent_type": "reviewer"}) is None
+    out = agent_out({"description": "Find", "prompt": LOOKUP_PROMPT, "subagent_type": "helper"})
+    assert out["hookSpecificOutput"]["updatedInput"]["model"] == "haiku"
+
+
+def test_other_tools_are_ignored() -> None:
+    p = agent_payload({"command": "ls"})
+    p["tool_name"] = "Bash"
+    assert output(run_hook("pre_tool_use.py", p)) is None
+
+
+# -- SessionStart / SessionEnd --------------------------------------------------------------
+
+
+def test_session_start_records_model_tier_and_source() -> None:
+    proc = run_hook("session_start.py", sample("hook-stdin-SessionStart.json"))
+    assert output(proc) is None
+    rec = session()
+    assert (rec["model"], rec["tier"], rec["start_source"]) == ("claude-sonnet-5", "sonnet", "startup")
+    assert Path(state.status_path()).read_text() == f"sonnet 0 claude {SID}\n"
+
+
+def settings_file(text: str) -> Path:
+    path = Path(os.environ["HOME"]) / ".claude" / "settings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o640)
+    return path
+
+
+def end(transcript: str) -> None:
+    p = {"session_id": SID, "transcript_path": transcript, "cwd": os.getcwd(),
+         "hook_event_name": "SessionEnd", "reason": "prompt_input_exit"}
+    assert output(run_hook("session_end.py", p)) is None
+
+
+def test_session_end_restores_the_default_model_after_a_model_switch(tmp_path: Path) -> None:
+    original = '{\n  "hooks": {"X": []},\n  "model": "opus",\n  "env": {"model": "opus"}\n}\n'
+    path = settings_file(original)
+    end(transcript_with(tmp_path))
+    assert path.read_text() == original.replace('"model": "opus",', '"model": "sonnet",')
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert Path(str(path) + ".modelroute-backup").read_text() == original
+
+
+def test_session_end_honours_claude_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg_dir = tmp_path / "claude-cfg"
+    cfg_dir.mkdir()
+    (cfg_dir / "settings.json").write_text('{"model": "opus"}')
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(cfg_dir))
+    end(transcript_with(tmp_path))
+    assert json.loads((cfg_dir / "settings.json").read_text()) == {"model": "sonnet"}
+
+
+@pytest.mark.parametrize(
+    "settings, config",
+    [
+        ('{"model": "opus", oops}', ""),  # unparsable: never touched
+        ('{"model": "haiku"}', ""),  # changed since the /model opus: the later choice wins
+        ('{"model": "opus"}', "[claude]\nreset_model_on_exit = false\n"),
+    ],
+)
+def test_session_end_leaves_settings_alone_when_it_should(tmp_path: Path, settings: str, config: str) -> None:
+    if config:
+        write_config(config)
+    path = settings_file(settings)
+    end(transcript_with(tmp_path))
+    assert path.read_text() == settings
+
+
+def test_session_end_without_a_model_switch_changes_nothing(tmp_path: Path) -> None:
+    path = settings_file('{"model": "opus"}')
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text('{"type": "user", "message": {"role": "user", "content": "hi"}}\n')
+    start("claude-opus-4-8")
+    end(str(transcript))
+    assert path.read_text() == '{"model": "opus"}'
+
+
+# -- statusLine and route status ---------------------------------------------------------------
+
+
+def test_status_line_shows_model_wanted_tier_escalations_and_cost() -> None:
+    start("claude-sonnet-5")
+    run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))
+    line = run_hook("status_line.py", sample("statusline-stdin.json")).stdout.decode()
+    assert line == "sonnet · wants opus · $0.02\n"
+    switched = sample("statusline-stdin.json")
+    switched["model"] = {"id": "claude-opus-4-8", "display_name": "Opus 4.8"}
+    line = run_hook("status_line.py", switched).stdout.decode()
+    assert line == "opus · ↑1 · $0.02\n"  # the /model switch is seen and counted
+    assert session()["moves"] == {"up:model_statusline": 1}
+
+
+def test_route_status_claude_is_the_status_line(python_exe: str) -> None:
+    import subprocess
+
+    payload = json.dumps(sample("statusline-stdin.json")).encode()
+    via_cli = subprocess.run([python_exe, "-m", "routing", "status", "--claude"], input=payload, capture_output=True)
+    via_hook = run_hook("status_line.py", payload)
+    assert via_cli.returncode == 0 and via_cli.stdout == via_hook.stdout == "sonnet · $0.02\n".encode()
+
+
+def test_status_line_prints_a_line_even_on_junk() -> None:
+    proc = run_hook("status_line.py", b"junk")
+    assert proc.returncode == 0 and proc.stdout == b"route\n"
+
+
+def test_route_status_for_humans_and_as_json(python_exe: str) -> None:
+    import subprocess
+
+    def route(*args: str) -> str:
+        proc = subprocess.run([python_exe, "-m", "routing", "status", *args], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "no session recorded yet" in route()
+    assert json.loads(route("--json")) is None
+    start("claude-sonnet-5")
+    run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))
+    human = route()
+    assert SID in human and "claude-sonnet-5 (sonnet)" in human and "sonnet 0 · opus 1" in human
+    doc = json.loads(route("--json"))
+    assert doc["session_id"] == SID and doc["prompts"]["opus"] == 1
