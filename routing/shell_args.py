@@ -31,8 +31,8 @@ _SUBCOMMANDS = {
     "claude": set(),
     "cursor": set(),
 }
-# Options that mean the user already picked a model.
-_MODEL_OPTIONS = {"codex": ("-m", "--model"), "claude": ("--model",), "cursor": ("-m", "--model")}
+# Options that mean the user already picked a model (a Codex profile names one too).
+_MODEL_OPTIONS = {"codex": ("-m", "--model", "-p", "--profile"), "claude": ("--model",), "cursor": ("-m", "--model")}
 
 INTENT_PHRASE = {
     "lookup": "a lookup",

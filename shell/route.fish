@@ -45,7 +45,19 @@ function __route_run
         __route_cmd shell-call $tool $tier >/dev/null 2>&1
     end
     # -c model=... rather than -m, so the user's own -m still wins (-m twice is an error).
+    # A -c model would also beat a --profile's model, so a chosen profile gets none.
+    if test $tool = codex
+        for a in $args
+            test "$a" = --; and break
+            if contains -- $a -p --profile; or string match -q -- '--profile=*' $a
+                set tier profile
+                break
+            end
+        end
+    end
     switch "$tool:$tier"
+        case codex:profile
+            command codex $args
         case codex:haiku
             command codex -c @@CODEX_HAIKU@@ $args
         case codex:opus

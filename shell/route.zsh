@@ -29,6 +29,18 @@ __route_has() {
     \builtin whence -p -- "$1" >/dev/null 2>&1
 }
 
+# __route_has_profile ARGS...: the user picked a Codex profile (-p NAME, --profile NAME).
+__route_has_profile() {
+    \builtin local __route_a
+    for __route_a in "$@"; do
+        case $__route_a in
+            -p | --profile | --profile=*) \builtin return 0 ;;
+            --) \builtin return 1 ;;
+        esac
+    done
+    \builtin return 1
+}
+
 # __route_run TOOL TIER ARGS...: run TOOL on TIER's model (TIER auto = classify ARGS).
 __route_run() {
     \builtin emulate -L zsh
@@ -52,7 +64,12 @@ __route_run() {
         __route_cmd shell-call "$__route_tool" "$__route_tier" >/dev/null 2>&1 || :
     fi
     # -c model=... rather than -m, so the user's own -m still wins (-m twice is an error).
+    # A -c model would also beat a --profile's model, so a chosen profile gets none.
+    if [[ $__route_tool == codex ]] && __route_has_profile "$@"; then
+        __route_tier=profile
+    fi
     case $__route_tool:$__route_tier in
+        codex:profile) \command codex "$@" ;;
         codex:haiku) \command codex -c @@CODEX_HAIKU@@ "$@" ;;
         codex:opus) \command codex -c @@CODEX_OPUS@@ -c @@CODEX_EFFORT@@ "$@" ;;
         codex:*) \command codex -c @@CODEX_SONNET@@ "$@" ;;

@@ -27,6 +27,8 @@ def test_prompt_of_skips_options_and_their_values(tool, args, prompt):
     ("codex", ["--model=x", "hi"], True),
     ("codex", ["-c", "model=x", "hi"], True),
     ("codex", ["-c", "model_reasoning_effort=high", "hi"], False),
+    ("codex", ["--profile", "deep", "hi"], True),
+    ("codex", ["exec", "--profile=deep", "hi"], True),
     ("claude", ["--model", "opus", "hi"], True),
     ("claude", ["-p", "hi"], False),
     ("cursor", ["-m", "x"], True),

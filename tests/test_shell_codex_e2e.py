@@ -53,3 +53,14 @@ def test_real_codex_lets_the_users_own_model_flag_win(codex_env):
     (body,) = api.requests
     assert body["model"] == "my-own-model"
     assert body["reasoning"]["effort"] == "high"
+
+
+def test_real_codex_keeps_a_chosen_profiles_model(codex_env):
+    box, api = codex_env
+    codex_home = box.env["CODEX_HOME"]
+    with open(os.path.join(codex_home, "mine.config.toml"), "w") as f:
+        f.write('model = "profile-model"\nmodel_reasoning_effort = "low"\n')
+    run(box, f"codex --profile mine {EXEC}", "say ok")
+    (body,) = api.requests
+    assert body["model"] == "profile-model"
+    assert body["reasoning"]["effort"] == "low"

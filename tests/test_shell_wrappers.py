@@ -219,3 +219,15 @@ def test_zsh_integration_survives_unusual_user_options(box):
     r = box.run("zsh", body, init=False)
     assert r.returncode == 0, r.stderr
     assert [c["argv"][2:] for c in box.calls()] == [["a  b", "c"], ["where is x defined?"]]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_a_chosen_codex_profile_gets_no_model_override(box, shell):
+    """-c model=... beats a profile's model in Codex 0.169, so a profile means hands off."""
+    r = box.run(shell, "codex --profile deep a\ncodex-quick -p quick b\ncodex-deep exec --profile=x c\n"
+                       "codex-quick -- -p\n")
+    assert r.returncode == 0, r.stderr
+    assert [c["argv"] for c in box.calls()] == [
+        ["--profile", "deep", "a"], ["-p", "quick", "b"], ["exec", "--profile=x", "c"],
+        ["-c", 'model="gpt-5-nano"', "--", "-p"],
+    ]
