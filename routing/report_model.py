@@ -77,10 +77,84 @@ def bucket(d: date, view: str) -> str:
     return d.isoformat()
 
 
-def build(
-    entries: Sequence[tuple],
+class Groups:
+    """Pass 1: tokens summed per (file, 15-minute slot, model, routed tier, switch), kept up to
+    date as deduplicated entries arrive (and, rarely, are replaced). Prices are linear in
+    tokens except long-context tiers, whose cost is summed per response here instead."""
+
+    def __init__(self, prices: PriceBook) -> None:
+        self.prices = prices
+        self.groups: dict[tuple, list] = {}
+        self.tier_prices = {t: prices.resolve(m)[1] for t, m in TIER_MODEL.items()}
+        self.linear = {t: p is not None and p.long_input is None for t, p in self.tier_prices.items()}
+        self._all_linear = all(self.linear.values())
+        self._model_linear: dict[Optional[str], bool] = {}
+
+    def remove(self, e: tuple) -> None:
+        self.add(e, -1)
+
+    def add(self, e: tuple, sign: int = 1) -> None:
+        model = e[MODEL]
+        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
+        if model is None and not (inp or out or cw5 or cw1 or cr):
+            return  # `<synthetic>` lines: Claude Code's local notices, not API calls
+        ts = e[TS]
+        key = (e[FILE], int(ts // 900), model, e[ROUTED], e[SWITCH])
+        g = self.groups.get(key)
+        if g is None:
+            g = self.groups[key] = [0, 0, 0, 0, 0, 0, ts, ts, 0.0, 0.0, 0.0, 0.0]
+        if sign == 1:
+            g[0] += inp
+            g[1] += out
+            g[2] += cw5
+            g[3] += cw1
+            g[4] += cr
+            g[5] += 1
+            if ts < g[6]:
+                g[6] = ts
+            elif ts > g[7]:
+                g[7] = ts
+        else:
+            g[0] -= inp
+            g[1] -= out
+            g[2] -= cw5
+            g[3] -= cw1
+            g[4] -= cr
+            g[5] -= 1
+        lin = self._model_linear.get(model)
+        if lin is None:
+            p = self.prices.resolve(model)[1] if model is not None else None
+            lin = self._model_linear[model] = p is None or p.long_input is None
+        if not lin:
+            g[8] += sign * cost(self.prices.resolve(model)[1], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
+        if not self._all_linear:
+            self._nonlinear_whatifs(g, e, sign)
+
+    def _nonlinear_whatifs(self, g: list, e: tuple, sign: int) -> None:
+        tp, linear = self.tier_prices, self.linear
+        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
+        for i, t in ((9, "opus"), (10, "sonnet")):
+            if not linear[t] and tp[t] is not None:
+                g[i] += sign * cost(tp[t], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
+        rt = e[ROUTED] if e[ROUTED] in tp else (tier_of_model(e[MODEL]) or "opus")
+        rt = rt if rt in tp else "opus"
+        rp = tp[rt]
+        if not linear[rt] and rp is not None:
+            g[11] += sign * (cost(rp, inp + cr, out, cw5, cw1, 0) if e[SWITCH] else cost(rp, inp, out, cw5, cw1, cr))
+
+
+def build(entries: Sequence[tuple], files: Sequence[SourceFile], prices: PriceBook, tz: tzinfo, tz_name: str,
+          **kw: Any) -> dict[str, Any]:
+    """The report from deduplicated entries (see `build_groups` for the keywords)."""
+    groups = Groups(prices)
+    for e in entries:
+        groups.add(e)
+    return build_groups(groups, files, tz, tz_name, **kw)
+
+
+def build_groups(
+    grouped: Groups,
     files: Sequence[SourceFile],
-    prices: PriceBook,
     tz: tzinfo,
     tz_name: str,
     view: str = "daily",
@@ -91,54 +165,13 @@ def build(
     prompts: int = 0,
     model_tiers: Optional[Mapping[str, str]] = None,
 ) -> dict[str, Any]:
-    """`model_tiers` maps other tools' model names to tiers (the config's models.codex, reversed)."""
+    """Pass 2: price each group and add it to every view. `model_tiers` maps other tools' model
+    names to tiers (the config's models.codex, reversed)."""
+    prices = grouped.prices
     day_of = DayOf(tz)
     escalations = escalations or {}
     opus_key, sonnet_key = TIER_MODEL["opus"], TIER_MODEL["sonnet"]
-    tier_prices = {t: prices.resolve(m)[1] for t, m in TIER_MODEL.items()}
-    opus_p, sonnet_p = tier_prices["opus"], tier_prices["sonnet"]
-
-    linear = {t: p is not None and p.long_input is None for t, p in tier_prices.items()}
-
-    # Pass 1: sum tokens per (file, 15-minute slot, model, routed tier, switch). Prices are linear
-    # in tokens except long-context tiers, whose cost is summed per response here instead.
-    groups: dict[tuple, list] = {}
-    model_linear: dict[Optional[str], bool] = {}
-    for e in entries:
-        model = e[MODEL]
-        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
-        if model is None and not (inp or out or cw5 or cw1 or cr):
-            continue  # `<synthetic>` lines: Claude Code's local notices, not API calls
-        key = (e[FILE], int(e[TS] // 900), model, e[ROUTED], e[SWITCH])
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = [0, 0, 0, 0, 0, 0, e[TS], e[TS], 0.0, 0.0, 0.0, 0.0]
-        g[0] += inp
-        g[1] += out
-        g[2] += cw5
-        g[3] += cw1
-        g[4] += cr
-        g[5] += 1
-        ts = e[TS]
-        if ts < g[6]:
-            g[6] = ts
-        elif ts > g[7]:
-            g[7] = ts
-        lin = model_linear.get(model)
-        if lin is None:
-            p = prices.resolve(model)[1] if model is not None else None
-            lin = model_linear[model] = p is None or p.long_input is None
-        if not lin:
-            g[8] += cost(prices.resolve(model)[1], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
-        if not (linear["opus"] and linear["sonnet"] and linear["haiku"]):
-            for i, t in ((9, "opus"), (10, "sonnet")):
-                if not linear[t] and tier_prices[t] is not None:
-                    g[i] += cost(tier_prices[t], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
-            rt = e[ROUTED] if e[ROUTED] in tier_prices else (tier_of_model(model) or "opus")
-            rt = rt if rt in tier_prices else "opus"
-            if not linear[rt] and tier_prices[rt] is not None:
-                rp = tier_prices[rt]
-                g[11] += (cost(rp, inp + cr, out, cw5, cw1, 0) if e[SWITCH] else cost(rp, inp, out, cw5, cw1, cr))  # type: ignore[arg-type]
+    tier_prices, linear, groups = grouped.tier_prices, grouped.linear, grouped.groups
 
     totals = _zero()
     models: dict[tuple[str, str], dict[str, Any]] = {}
@@ -153,8 +186,9 @@ def build(
     claude_requests = 0
     price_of: dict[Optional[str], tuple[str, Optional[Price], str]] = {}
 
-    # Pass 2: price each group and add it to every view.
     for (fidx, slot, model, routed, switch), g in groups.items():
+        if g[5] <= 0:
+            continue  # every response in it was replaced by a better copy elsewhere
         d = day_of(slot * 900)
         if (since is not None and d < since) or (until is not None and d > until):
             continue

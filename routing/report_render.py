@@ -10,8 +10,11 @@ from typing import Any, Sequence
 COLUMNS = ("input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "requests", "cost")
 
 
-def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, sort_keys=False) + "\n"
+def to_json(report: dict[str, Any], pretty: bool = True) -> str:
+    """Indented for a person; compact (and several times faster to write) for a pipe."""
+    if pretty:
+        return json.dumps(report, indent=2) + "\n"
+    return json.dumps(report, separators=(",", ":")) + "\n"
 
 
 def to_csv(report: dict[str, Any]) -> str:

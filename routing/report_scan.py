@@ -1,9 +1,9 @@
 """Read every transcript for the report, across processes when there is enough to read.
 
 Files are parsed in worker processes (fork, so the router's compiled rules
-are inherited, not pickled); results come back as compact tuples and are
-deduplicated here, in file order, so the answer does not depend on which
-worker finished first.
+are inherited, not pickled); results come back as compact tuples, in file
+order, and are deduplicated and summed here while the workers parse on, so
+the answer does not depend on which worker finished first.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Any, Callable, Optional, Sequence
 
-from routing.transcripts import FileResult, SourceFile, dedup, find_files, parse_claude_file, parse_codex_file
+from routing.transcripts import Dedup, FileResult, SourceFile, find_files, parse_claude_file, parse_codex_file
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 _RULES: Any = None  # set before forking; read by workers
@@ -90,16 +90,17 @@ class Progress:
             self.stream.flush()
 
 
-def _chunks(files: Sequence[SourceFile], sizes: list[int], n: int) -> list[list[int]]:
-    """About n*4 chunks of similar byte size, biggest files first, for an even spread."""
-    order = sorted(range(len(files)), key=lambda i: -sizes[i])
+def _chunks(sizes: list[int], n: int) -> list[list[int]]:
+    """About n*4 runs of consecutive files of similar byte size: results come back in file
+    order (so deduplication is deterministic) while the parent digests one run as the
+    workers parse the next."""
     target = max(sum(sizes) // (n * 4), 1)
     chunks: list[list[int]] = []
     cur: list[int] = []
     acc = 0
-    for i in order:
+    for i, size in enumerate(sizes):
         cur.append(i)
-        acc += sizes[i]
+        acc += size
         if acc >= target:
             chunks.append(cur)
             cur, acc = [], 0
@@ -109,12 +110,12 @@ def _chunks(files: Sequence[SourceFile], sizes: list[int], n: int) -> list[list[
 
 
 def scan(
+    dedup: Dedup,
     project: Optional[str] = None,
     rules: Any = None,
     jobs: Optional[int] = None,
-    progress: Optional[Callable[[int, int], None]] = None,
-) -> tuple[list[SourceFile], list[tuple], dict[str, int], int]:
-    """(files, deduplicated entries, skipped counts, prompts classified)."""
+) -> tuple[list[SourceFile], dict[str, int], int]:
+    """Feed every transcript's entries to `dedup`, in file order; (files, skipped counts, prompts)."""
     global _RULES, _FILES
     files = find_files(project)
     _RULES, _FILES = rules, files
@@ -126,32 +127,32 @@ def scan(
             sizes.append(0)
     jobs = jobs or (os.cpu_count() or 1)
     bar = Progress(len(files))
-    results: list[Optional[FileResult]] = [None] * len(files)
-    done = 0
+    bad = unreadable = prompts = done = 0
+
+    def take(r: FileResult) -> None:
+        nonlocal bad, unreadable, prompts
+        bad += r.bad_lines
+        unreadable += r.unreadable
+        prompts += r.prompts
+        dedup.extend(r.entries)
+
     try:
         if jobs > 1 and len(files) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(min(jobs, len(files))) as pool:
-                for chunk in pool.imap_unordered(_parse_many, _chunks(files, sizes, jobs)):
+                for chunk in pool.imap(_parse_many, _chunks(sizes, jobs)):
                     for r in chunk:
-                        results[r.index] = r
+                        take(r)
                     done += len(chunk)
                     bar.update(done)
         else:
             for i in range(len(files)):
-                results[i] = parse_one(i)
+                take(parse_one(i))
                 done += 1
                 bar.update(done)
     finally:
         bar.close()
         _FILES = ()
-    bad = unreadable = prompts = 0
-    for r in results:
-        assert r is not None
-        bad += r.bad_lines
-        unreadable += r.unreadable
-        prompts += r.prompts
-    entries = dedup(e for r in results if r is not None for e in r.entries)
-    return files, entries, {"bad_lines": bad, "unreadable_files": unreadable}, prompts
+    return files, {"bad_lines": bad, "unreadable_files": unreadable}, prompts

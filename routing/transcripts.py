@@ -204,11 +204,10 @@ def parse_claude_file(index: int, src: SourceFile, classify: Optional[Callable[[
     tail = data[data.rfind(b"\n") + 1:] if not data.endswith(b"\n") else b""
     if tail.strip() and not tail.rstrip().endswith(b"}") and _ASSISTANT not in tail and _USER not in tail:
         bad += 1  # a last line cut short while being written
-    for raw, is_assistant in _candidate_lines(data, classify is not None):
+    for raw, is_assistant, key in _candidate_lines(data, classify is not None):
         if is_assistant is None:
             bad += 1
             continue
-        key = _repeat_key(raw) if is_assistant else None
         if key is not None and key == prev_key:
             continue  # the same response's next content block, repeating its usage
         obj = _skim(raw) if is_assistant else None
@@ -280,44 +279,52 @@ _ASSISTANT = b'"type":"assistant"'
 _USER = b'"type":"user"'
 
 
-def _candidate_lines(data: bytes, want_user: bool) -> Iterator[tuple[bytes, Optional[bool]]]:
-    """(line, looks like an assistant line; None: broken) for the lines that may carry usage or
-    a prompt, found with bytes.find so the many tool-result and bookkeeping lines cost no
-    Python work at all. Only such lines are checked and counted when broken."""
+def _candidate_lines(data: bytes, want_user: bool) -> Iterator[tuple[bytes, Optional[bool], Optional[tuple]]]:
+    """(line, looks like an assistant line (None: broken), repeat key) for the lines that may
+    carry usage or a prompt, found with bytes.find so the many tool-result and bookkeeping
+    lines cost no Python work at all. Only such lines are checked and counted when broken.
+
+    The repeat key (message id, the bytes from `"usage":{` to the type marker, which hold the
+    usage and requestId) is equal on consecutive lines of one response: Claude Code writes a
+    line per content block, each repeating the usage, and only the first needs parsing."""
     size = len(data)
-    na = data.find(_ASSISTANT)
-    nu = data.find(_USER) if want_user else -1
+    find, rfind = data.find, data.rfind
+    na = find(_ASSISTANT)
+    nu = find(_USER) if want_user else -1
     while na >= 0 or nu >= 0:
         is_assistant = nu < 0 or (0 <= na < nu)
         j = na if is_assistant else nu
-        start = data.rfind(b"\n", 0, j) + 1
-        end = data.find(b"\n", j)
+        if not is_assistant:
+            # Claude Code writes `"type":"user","message":{"role":"user","content":` first: a tool
+            # result (most user lines) shows within the next few bytes and is passed over whole.
+            peek = data[j + 13: j + 85]
+            if b'"tool_use_id"' in peek or b'"tool_result"' in peek:
+                nu = find(_USER, j + 13)
+                continue
+        start = rfind(b"\n", 0, j) + 1
+        end = find(b"\n", j)
         if end < 0:
             end = size
         if na >= 0 and na < end:
-            na = data.find(_ASSISTANT, end)
+            na = find(_ASSISTANT, end)
         if nu >= 0 and nu < end:
-            nu = data.find(_USER, end)
-        raw = data[start:end]
-        if not raw.rstrip().endswith(b"}"):
-            yield raw, None  # cut short or garbled: cannot be a JSON object
+            nu = find(_USER, end)
+        last = end - 1
+        while last > start and data[last] in b" \t\r":
+            last -= 1
+        if data[last] != 0x7D:  # "}": cut short or garbled, cannot be a JSON object
+            yield data[start:end], None, None
         elif is_assistant:
-            if b'"usage"' in raw:
-                yield raw, True
-        elif b'"toolUseResult"' not in raw and b'"isMeta":true' not in raw:
-            yield raw, False
-
-
-def _repeat_key(raw: bytes) -> Optional[tuple[bytes, bytes]]:
-    """(message id, bytes from usage to requestId): equal on consecutive lines = the same response."""
-    i = raw.find(b'"id":"')
-    u = raw.find(b'"usage":{')
-    if i < 0 or u < 0:
-        return None
-    r = raw.find(b'"requestId":"', u)
-    if r < 0:
-        return None
-    return raw[i: raw.find(b'"', i + 6)], raw[u: raw.find(b'"', r + 13)]
+            u = find(b'"usage":{', start, end)
+            if u < 0:
+                continue
+            key = None
+            i = find(b'"id":"', start, u)
+            if 0 <= i and u < j:
+                key = (data[i: find(b'"', i + 6, u)], data[u:j])
+            yield data[start:end], True, key
+        elif find(b'"toolUseResult"', start, end) < 0 and find(b'"isMeta":true', start, end) < 0:
+            yield data[start:end], False, None
 
 
 def collapse(entries: list) -> list:
@@ -419,8 +426,8 @@ def parse_codex_file(index: int, src: SourceFile) -> FileResult:
     return FileResult(index, entries, bad, False, 0)
 
 
-def dedup(entries: Iterable[tuple]) -> list[tuple]:
-    """Count each response once, as ccusage 20.x does.
+class Dedup:
+    """Count each response once, as ccusage 20.x does, fed entries in file order.
 
     - message.id + requestId present: one entry across all files and sessions.
     - requestId missing: one entry per message.id within a session.
@@ -428,33 +435,56 @@ def dedup(entries: Iterable[tuple]) -> list[tuple]:
       timestamp, another requestId) is a copy.
     - no message.id: never a duplicate.
     Of two copies the main-chain one wins, then the one with more tokens.
+    `on_add`/`on_remove` see every change, so totals can be kept as entries stream in.
     """
-    kept: list[tuple] = []
-    exact: dict[tuple, int] = {}
-    by_msg: dict[tuple, list[int]] = {}
-    for e in entries:
-        mid = e[MID]
-        if mid is None:
+
+    def __init__(self, on_add: Optional[Callable[[tuple], None]] = None,
+                 on_remove: Optional[Callable[[tuple], None]] = None) -> None:
+        self.kept: list[tuple] = []
+        self._exact: dict[tuple, int] = {}
+        self._by_msg: dict[tuple, list[int]] = {}
+        self._on_add = on_add
+        self._on_remove = on_remove
+
+    def extend(self, entries: Iterable[tuple]) -> None:
+        kept, exact, by_msg, on_add = self.kept, self._exact, self._by_msg, self._on_add
+        for e in entries:
+            mid = e[MID]
+            if mid is None:
+                kept.append(e)
+                if on_add is not None:
+                    on_add(e)
+                continue
+            rid = e[RID]
+            key = (mid, rid) if rid is not None else (mid, None, e[SID])
+            idx = exact.get(key)
+            if idx is None:
+                for j in by_msg.get((mid, e[SID]), ()):
+                    other = kept[j]
+                    if other[TS] == e[TS] and (e[SIDE] or other[SIDE]):
+                        idx = j
+                        break
+            if idx is not None:
+                old = kept[idx]
+                if _better(e, old):
+                    kept[idx] = new = _keep_switch(e, old)
+                    exact[key] = idx
+                    if self._on_remove is not None:
+                        self._on_remove(old)
+                    if on_add is not None:
+                        on_add(new)
+                continue
+            exact[key] = len(kept)
+            by_msg.setdefault((mid, e[SID]), []).append(len(kept))
             kept.append(e)
-            continue
-        rid = e[RID]
-        key = (mid, rid) if rid is not None else (mid, None, e[SID])
-        idx = exact.get(key)
-        if idx is None:
-            for j in by_msg.get((mid, e[SID]), ()):
-                other = kept[j]
-                if other[TS] == e[TS] and (e[SIDE] or other[SIDE]):
-                    idx = j
-                    break
-        if idx is not None:
-            if _better(e, kept[idx]):
-                kept[idx] = _keep_switch(e, kept[idx])
-                exact[key] = idx
-            continue
-        exact[key] = len(kept)
-        by_msg.setdefault((mid, e[SID]), []).append(len(kept))
-        kept.append(e)
-    return kept
+            if on_add is not None:
+                on_add(e)
+
+
+def dedup(entries: Iterable[tuple]) -> list[tuple]:
+    d = Dedup()
+    d.extend(entries)
+    return d.kept
 
 
 def _better(candidate: tuple, existing: tuple) -> bool:

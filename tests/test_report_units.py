@@ -141,3 +141,19 @@ def test_long_context_rates_on_a_what_if_model_are_applied_per_response() -> Non
     sc = {s["name"]: s for s in rep["what_if"]["scenarios"]}
     # each response: 200k at $5/M + 100k at $10/M = $2.00; summed tokens would have given $5.00
     assert sc["all_opus"]["cost"] == pytest.approx(4.0)
+
+
+def test_streamed_totals_follow_a_copy_that_replaces_an_earlier_one() -> None:
+    from routing.transcripts import Dedup
+
+    files = [SourceFile("claude", "/a/agent.jsonl", "p", "side"), SourceFile("claude", "/b.jsonl", "p", "main")]
+    side = _e("msg_k", "req_k", sid="s", side=True, inp=100)[:-1] + (0,)
+    main = _e("msg_k", "req_k", sid="s", side=False, inp=100)[:-1] + (1,)
+    groups = report_model.Groups(pricing.PriceBook())
+    d = Dedup(groups.add, groups.remove)
+    d.extend([side])
+    d.extend([main])  # the main-chain copy wins and takes the count with it
+    rep = report_model.build_groups(groups, files, timezone.utc, "UTC", view="session")
+    assert rep["totals"]["requests"] == 1 and rep["totals"]["input_tokens"] == 100
+    assert [s["session_id"] for s in rep["sessions"]] == ["main"]
+    assert d.kept == [main]

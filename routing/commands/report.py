@@ -107,7 +107,7 @@ def _escalations() -> dict[str, int]:
 @click.option("--until", metavar="DATE", help="Last day, inclusive.")
 @click.option("--project", metavar="NAME", help="Only this project (its path or transcript dir name).")
 @click.option("--timezone", "tz", metavar="TZ", help="Time zone for days (default: the system's).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable field names, see above).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable field names, see above; indented on a terminal, compact in a pipe).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows of the view.")
 @click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False), help="Write a self-contained HTML page.")
 @click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
@@ -116,6 +116,7 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
     from routing import report_model, report_render, report_scan
     from routing.config import rules_for
     from routing.pricing import PriceBook
+    from routing.transcripts import Dedup
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
@@ -131,10 +132,12 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
         prices = PriceBook(config.get("report", "prices"))
     except ValueError as e:
         raise click.ClickException(f"config: {e}") from None
-    files, entries, skipped, prompts = report_scan.scan(project, rules_for(config), jobs)
+    groups = report_model.Groups(prices)
+    dedup = Dedup(groups.add, groups.remove)
+    files, skipped, prompts = report_scan.scan(dedup, project, rules_for(config), jobs)
     codex_tiers = {str(model): tier for tier, model in config.data["models"].get("codex", {}).items()}
-    report = report_model.build(entries, files, prices, zone, tz_name, view, since_d, until_d,
-                                _escalations(), skipped, prompts, codex_tiers)
+    report = report_model.build_groups(groups, files, zone, tz_name, view, since_d, until_d,
+                                       _escalations(), skipped, prompts, codex_tiers)
     if html:
         from routing import report_html
 
@@ -146,7 +149,7 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
         if not (as_json or as_csv):
             click.echo(f"wrote {html}", err=True)
     if as_json:
-        sys.stdout.write(report_render.to_json(report))
+        sys.stdout.write(report_render.to_json(report, pretty=sys.stdout.isatty()))
     elif as_csv:
         sys.stdout.write(report_render.to_csv(report))
     elif not html:
