@@ -345,3 +345,43 @@ def test_progress_bar_goes_to_a_terminal_stderr_only(tree) -> None:
     json.loads(out)  # stdout stays clean JSON
     piped = route("report", "--since", "2000-01-01", "--json", env={**_claude_env(tree), "ROUTE_PROGRESS_DELAY": "0"})
     assert "scanning" not in piped.stderr
+
+
+def test_other_key_orders_give_the_same_totals(tree, tmp_path: Path) -> None:
+    """The fast paths lean on Claude Code's key order; another order must only be slower."""
+    other = tmp_path / "reordered"
+    for path in tree.root.rglob("*.jsonl"):
+        if not path.exists():
+            continue  # the dangling symlink
+        dest = other / path.relative_to(tree.root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        out = []
+        for line in path.read_text().splitlines():
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                out.append(line)
+                continue
+            if isinstance(obj.get("message"), dict):
+                obj["message"] = dict(reversed(list(obj["message"].items())))
+            out.append(json.dumps(dict(reversed(list(obj.items()))), separators=(",", ":")))
+        dest.write_text("\n".join(out) + "\n")
+    a = report_json("model", "--since", "2000-01-01", env=_claude_env(tree))
+    b = report_json("model", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(other)})
+    assert a["by_model"] == b["by_model"]
+    assert a["what_if"] == b["what_if"]
+
+
+def test_an_unknown_model_is_priced_as_its_family_with_a_warning(tmp_path: Path) -> None:
+    proj = tmp_path / "c" / "projects" / "-p"
+    proj.mkdir(parents=True)
+    line = {"type": "assistant", "sessionId": "s1", "timestamp": "2026-03-18T10:00:00.000Z", "requestId": "req_1",
+            "message": {"id": "msg_1", "model": "claude-opus-9-20300101", "role": "assistant",
+                        "usage": {"input_tokens": 1_000_000, "output_tokens": 0, "cache_creation_input_tokens": 0,
+                                  "cache_read_input_tokens": 0}}}
+    (proj / "s1.jsonl").write_text(json.dumps(line, separators=(",", ":")) + "\n")
+    proc = route("report", "model", "--since", "2026-01-01", "--json", env={"CLAUDE_CONFIG_DIR": str(tmp_path / "c")})
+    rep = json.loads(proc.stdout)
+    (m,) = rep["by_model"]
+    assert m["cost"] == 5.0 and m["tier"] == "opus"  # claude-opus-4-8's $5 per million input tokens
+    assert "priced as claude-opus-4-8" in rep["warnings"][0] and "warning: no price for claude-opus-9" in proc.stderr

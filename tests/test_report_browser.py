@@ -15,7 +15,7 @@ from transcript_tree import build_tree
 
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--window-size=1000,2000"]
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1000,2000"]
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

@@ -155,6 +155,8 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
     elif not html:
         sys.stdout.write(report_render.to_table(report))
         return  # the table's footer carries the skipped-lines summary
+    for warning in report["warnings"]:
+        click.echo(f"route report: warning: {warning}", err=True)
     if skipped.get("bad_lines") or skipped.get("unreadable_files"):
         click.echo(f"route report: skipped {skipped['bad_lines']} malformed or truncated lines and "
                    f"{skipped['unreadable_files']} unreadable files", err=True)
