@@ -108,7 +108,8 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        env = dict(os.environ, HOME=str(tmp), XDG_STATE_HOME=str(tmp / "state"), XDG_CONFIG_HOME=str(tmp / "cfg"))
+        env = dict(os.environ, HOME=str(tmp), XDG_STATE_HOME=str(tmp / "state"), XDG_CONFIG_HOME=str(tmp / "cfg"),
+                   XDG_RUNTIME_DIR=str(tmp))
         env.pop("PROMPT_COMMAND", None)
         (tmp / "state" / "modelroute").mkdir(parents=True)
         status = tmp / "state" / "modelroute" / "status"

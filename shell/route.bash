@@ -97,7 +97,13 @@ else
     __route_dir=${HOME-}/.local/state/modelroute
 fi
 __route_status=$__route_dir/status
-__route_mark=$__route_dir/prompt-mark.$ROUTE_SHELL_SESSION
+# The marker is per shell: in the per-login runtime dir (wiped at logout) when
+# there is one, else beside the status file (route prunes old ones there).
+if [[ ${XDG_RUNTIME_DIR-} == /* && -d ${XDG_RUNTIME_DIR-} && -w ${XDG_RUNTIME_DIR-} ]]; then
+    __route_mark=$XDG_RUNTIME_DIR/modelroute-prompt-mark.$ROUTE_SHELL_SESSION
+else
+    __route_mark=$__route_dir/prompt-mark.$ROUTE_SHELL_SESSION
+fi
 
 __route_refresh() {
     if [[ ! -f $__route_status ]]; then

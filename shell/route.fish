@@ -127,7 +127,13 @@ else
     set -g __route_dir $HOME/.local/state/modelroute
 end
 set -g __route_status $__route_dir/status
-set -g __route_mark $__route_dir/prompt-mark.$ROUTE_SHELL_SESSION
+# The marker is per shell: in the per-login runtime dir (wiped at logout) when
+# there is one, else beside the status file (route prunes old ones there).
+if string match -q -- '/*' "$XDG_RUNTIME_DIR"; and test -d "$XDG_RUNTIME_DIR" -a -w "$XDG_RUNTIME_DIR"
+    set -g __route_mark $XDG_RUNTIME_DIR/modelroute-prompt-mark.$ROUTE_SHELL_SESSION
+else
+    set -g __route_mark $__route_dir/prompt-mark.$ROUTE_SHELL_SESSION
+end
 set -q ROUTE_PROMPT; or set -gx ROUTE_PROMPT ''
 
 function __route_refresh

@@ -75,7 +75,10 @@ class Sandbox:
             PATH=f"{self.bin}{os.pathsep}/usr/bin{os.pathsep}/bin",
             STUB_LOG=str(self.log),
             TERM="dumb",
+            # The prompt marker goes to the runtime dir when there is one: keep it in the sandbox.
+            XDG_RUNTIME_DIR=str(home / "runtime"),
         )
+        (home / "runtime").mkdir(mode=0o700, exist_ok=True)
         for var in ("ROUTE_SHELL_SESSION", "ROUTE_PROMPT", "PROMPT_COMMAND", "BASH_ENV", "ENV", "NO_COLOR"):
             self.env.pop(var, None)
         self._inits: dict[str, Path] = {}

@@ -134,3 +134,18 @@ def test_an_unwritable_marker_or_vanished_status_prints_nothing(box, shell):
     assert (r.stdout, r.stderr) == ("opus↑1opus↑1", "")
     r = box.run(shell, f"chmod 000 {box.status_dir() / 'status'}\n{setmark}\n__route_prompt")
     assert r.stderr == ""
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("runtime", [True, False])
+def test_the_per_shell_marker_lives_in_the_runtime_dir_when_there_is_one(box, shell, runtime):
+    write_status(box, "opus 1 claude x\n")
+    run_dir = box.home / "run"
+    run_dir.mkdir()
+    env = {"XDG_RUNTIME_DIR": str(run_dir)} if runtime else {"XDG_RUNTIME_DIR": ""}
+    hook = "__route_on_prompt" if shell == "fish" else "__route_precmd"
+    r = box.run(shell, f"{hook}\necho $ROUTE_SHELL_SESSION", env=env)
+    sid = r.stdout.strip()
+    in_run = run_dir / f"modelroute-prompt-mark.{sid}"
+    in_state = box.status_dir() / f"prompt-mark.{sid}"
+    assert (in_run.exists(), in_state.exists()) == ((True, False) if runtime else (False, True)), r.stderr
