@@ -2,10 +2,11 @@
 
 Runs, interleaved in the same session on the same interpreter:
   baseline        python -c pass
+  floor           python -c 'import re' (the classifier needs re: the prompt hook's floor)
   prompt hook     python hooks/user_prompt_submit.py  < a UserPromptSubmit payload
-  status line     python -m routing.cli status --claude < a statusLine payload (the `route` entry point)
 and prints each median and its ratio to the baseline (target: <= 1.5x).
-Each run uses a throwaway HOME and XDG dirs, so state writes are real.
+Each run uses a throwaway HOME and XDG dirs, so state writes are real (the
+statusLine gets a new cost each run, as in a session, so it records every time).
 
     .venv/bin/python bench/hooks.py [--runs 40]
 """
@@ -39,6 +40,14 @@ STATUS = {
 }
 
 
+def route_script(py: str) -> str:
+    """The installed `route` console script next to the interpreter (what users run)."""
+    script = Path(py).parent / "route"
+    if not script.exists():
+        sys.exit(f"{script} not found: install modelroute into this interpreter first (./test.sh does)")
+    return str(script)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=40)
@@ -47,25 +56,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, HOME=home, XDG_STATE_HOME=f"{home}/state", XDG_CONFIG_HOME=f"{home}/config",
                    XDG_CACHE_HOME=f"{home}/cache", XDG_DATA_HOME=f"{home}/data")
-        for var in ("CLAUDE_CONFIG_DIR", "CLAUDE_CODE_SUBAGENT_MODEL", "PYTHONPROFILEIMPORTTIME"):
+        # Installed wheels ship byte-compiled; let the warm-up write .pyc files here too,
+        # or every run would measure compiling the source.
+        for var in ("CLAUDE_CONFIG_DIR", "CLAUDE_CODE_SUBAGENT_MODEL", "PYTHONPROFILEIMPORTTIME",
+                    "PYTHONDONTWRITEBYTECODE"):
             env.pop(var, None)
         prompt = dict(PROMPT, cwd=home)
         status_payload = json.loads((SAMPLES / "statusline-stdin.json").read_text()) if SAMPLES.is_dir() else STATUS
+        def status_stdin(i: int) -> bytes:  # a new cost every turn, as in a session: a write each time
+            return json.dumps(dict(status_payload, cost={"total_cost_usd": 0.01 * i})).encode()
+
+        def prompt_stdin(i: int) -> bytes:
+            return json.dumps(prompt).encode()
+
         cases = {
-            "python -c pass": ([py, "-c", "pass"], b""),
-            "UserPromptSubmit hook": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], json.dumps(prompt).encode()),
-            "route status --claude": ([py, "-c", "from routing.cli import main; main()", "status", "--claude"],
-                                      json.dumps(status_payload).encode()),
+            "python -c pass": ([py, "-c", "pass"], lambda i: b""),
+            "python -c 'import re'": ([py, "-c", "import re"], lambda i: b""),
+            "UserPromptSubmit hook": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], prompt_stdin),
+            "statusLine hook": ([py, str(ROOT / "hooks" / "status_line.py")], status_stdin),
+            "route status --claude": ([py, route_script(py), "status", "--claude"], status_stdin),
         }
         # Warm-up: the first runs compile .pyc files and any caches.
         for cmd, stdin in cases.values():
-            for _ in range(3):
-                subprocess.run(cmd, input=stdin, env=env, cwd=home, capture_output=True, check=True)
+            for i in range(3):
+                subprocess.run(cmd, input=stdin(i), env=env, cwd=home, capture_output=True, check=True)
         times: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(opts.runs):
+        for i in range(opts.runs):
             for name, (cmd, stdin) in cases.items():  # interleaved: load drifts hit every case alike
+                data = stdin(100 + i)
                 t0 = time.perf_counter()
-                subprocess.run(cmd, input=stdin, env=env, cwd=home, capture_output=True, check=True)
+                subprocess.run(cmd, input=data, env=env, cwd=home, capture_output=True, check=True)
                 times[name].append(time.perf_counter() - t0)
         base = statistics.median(times["python -c pass"])
         print(f"{'case':24} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py})")

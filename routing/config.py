@@ -13,11 +13,13 @@ config file never stands between a user and their prompt.
 
 from __future__ import annotations
 
-import copy
 import os
 import re
-from pathlib import Path
-from typing import Any, Mapping, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-up time
+    from pathlib import Path
+    from typing import Any, Mapping, Optional
 
 from routing import paths
 from routing.tiers import TIERS
@@ -221,25 +223,43 @@ def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> None:
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             _merge(base[key], value)
         else:
-            base[key] = copy.deepcopy(value)
+            base[key] = _copy(value)
 
 
-def layer_paths(cwd: Optional[str] = None) -> list[Path]:
-    found = [paths.user_config_file()]
-    project = paths.find_project_config(cwd)
+def _copy(value: Any) -> Any:
+    """A deep copy of TOML data (dicts, lists, scalars), without importing copy."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _layer_files(cwd: Optional[str] = None) -> list[str]:
+    found = [paths.user_config_file_str()]
+    project = paths.find_project_config_str(cwd)
     if project is not None:
         found.append(project)
     return found
 
 
+def layer_paths(cwd: Optional[str] = None) -> list[Path]:
+    from pathlib import Path
+
+    return [Path(p) for p in _layer_files(cwd)]
+
+
 def load(cwd: Optional[str] = None, strict: bool = True) -> Config:
     """Merge defaults with the user and project files that exist."""
-    data = copy.deepcopy(DEFAULTS)
+    data = _copy(DEFAULTS)
     layers: list[tuple[Path, dict[str, Any]]] = []
     warnings: list[str] = []
-    for path in layer_paths(cwd):
-        if not os.path.isfile(path):
+    for name in _layer_files(cwd):
+        if not os.path.isfile(name):
             continue
+        from pathlib import Path  # only once a file exists (tomllib costs more anyway)
+
+        path = Path(name)
         try:
             layer = read_layer(path)
         except ConfigError as e:

@@ -20,7 +20,7 @@ NAME = "errors.log"
 
 
 def log_path() -> str:
-    return os.path.join(str(paths.state_dir()), NAME)
+    return os.path.join(paths.state_dir_str(), NAME)
 
 
 def ensure_dir(path: str) -> None:

@@ -7,11 +7,10 @@ every failure is logged to errors.log and the hook exits 0 with no output.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
-from routing import errorlog
+from routing import errorlog, fastjson
 
 MAX_STDIN = 8 * 1024 * 1024  # a pasted log can be large; anything bigger is not a prompt we route
 
@@ -22,7 +21,7 @@ def read_payload(stream=None) -> dict:
     raw = stream.read(MAX_STDIN + 1)
     if len(raw) > MAX_STDIN:
         raise ValueError(f"stdin larger than {MAX_STDIN} bytes")
-    payload = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
+    payload = fastjson.loads(raw.decode("utf-8", "replace")) if raw.strip() else None
     if not isinstance(payload, dict):
         raise ValueError(f"stdin is not a JSON object ({type(payload).__name__})")
     return payload
@@ -31,7 +30,7 @@ def read_payload(stream=None) -> dict:
 def emit(out: object) -> None:
     if out is None:
         return
-    text = out if isinstance(out, str) else json.dumps(out, ensure_ascii=False)
+    text = out if isinstance(out, str) else fastjson.dumps(out, ensure_ascii=False)
     sys.stdout.write(text + ("" if text.endswith("\n") else "\n"))
     sys.stdout.flush()
 

@@ -90,7 +90,7 @@ def handle(payload: dict) -> dict | None:
             r["suggestions"] = {}
         adv.apply(r["suggestions"], sum(r["prompts"].values()))
 
-    saved = state.update(record, defer=True)
+    saved = state.update_detached(record)
     if adv.blocks and not saved:
         # Without the record the same prompt would be blocked again: advise instead.
         return adv.as_suggestion().output

@@ -25,7 +25,7 @@ def handle_start(payload: dict) -> None:
             starts[source] = int(starts.get(source) or 0) + 1
             r["start_source"] = source
 
-    state.update(record, defer=True)
+    state.update_detached(record)
     return None
 
 
@@ -54,5 +54,5 @@ def handle_end(payload: dict) -> None:
         if outcome:
             r["model_reset"] = outcome
 
-    state.update(record, defer=True)
+    state.update_detached(record)
     return None

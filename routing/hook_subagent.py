@@ -127,5 +127,5 @@ def handle(payload: dict) -> dict | None:
         if effective in TIERS and rank(effective) > rank(routed):
             session_model.count_escalation(r, "subagent")
 
-    state.update(record, defer=True)
+    state.update_detached(record)
     return out

@@ -7,61 +7,101 @@ the XDG variables elsewhere at any time.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pathlib costs the hooks ~3 ms at start-up: imported only when a Path is made
+    from pathlib import Path
 
 APP = "modelroute"
+PROJECT_CONFIG_NAME = ".route.toml"
 
 
-def home() -> Path:
-    return Path(os.environ.get("HOME") or os.path.expanduser("~"))
+def _path(p: str) -> Path:
+    from pathlib import Path
+
+    return Path(p)
 
 
-def _xdg(var: str, default: str) -> Path:
+# -- str forms, for the hot paths (hooks, status line) -----------------------------
+
+
+def home_str() -> str:
+    return os.environ.get("HOME") or os.path.expanduser("~")
+
+
+def _xdg(var: str, default: str) -> str:
     value = os.environ.get(var, "")
     # The XDG spec says relative paths are invalid and must be ignored.
     if value and os.path.isabs(value):
-        return Path(value)
-    return home() / default
+        return value
+    return os.path.join(home_str(), default)
+
+
+def config_dir_str() -> str:
+    return os.path.join(_xdg("XDG_CONFIG_HOME", ".config"), APP)
+
+
+def state_dir_str() -> str:
+    return os.path.join(_xdg("XDG_STATE_HOME", ".local/state"), APP)
+
+
+def user_config_file_str() -> str:
+    return os.path.join(config_dir_str(), "config.toml")
+
+
+def find_project_config_str(start: str | os.PathLike[str] | None = None) -> str | None:
+    """Walk up from `start` (default: the cwd) to the first `.route.toml`."""
+    try:
+        here = os.path.realpath(start or os.getcwd())
+    except (OSError, ValueError):
+        return None
+    while True:
+        candidate = os.path.join(here, PROJECT_CONFIG_NAME)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+# -- Path forms ---------------------------------------------------------------------
+
+
+def home() -> Path:
+    return _path(home_str())
 
 
 def config_dir() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / APP
+    return _path(config_dir_str())
 
 
 def state_dir() -> Path:
-    return _xdg("XDG_STATE_HOME", ".local/state") / APP
+    return _path(state_dir_str())
 
 
 def data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / APP
+    return _path(os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), APP))
 
 
 def cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache") / APP
+    return _path(os.path.join(_xdg("XDG_CACHE_HOME", ".cache"), APP))
 
 
 def user_config_file() -> Path:
-    return config_dir() / "config.toml"
-
-
-PROJECT_CONFIG_NAME = ".route.toml"
+    return _path(user_config_file_str())
 
 
 def find_project_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """Walk up from `start` (default: the cwd) to the first `.route.toml`."""
-    try:
-        here = Path(start or os.getcwd()).resolve()
-    except OSError:
-        return None
-    for d in (here, *here.parents):
-        candidate = d / PROJECT_CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    found = find_project_config_str(start)
+    return _path(found) if found else None
 
 
 def package_resource(name: str) -> Path:
     """Locate `hooks` or `shell`: inside the wheel, or at the top of a source tree."""
+    from pathlib import Path
+
     pkg = Path(__file__).resolve().parent
     installed = pkg / f"_{name}"
     if installed.is_dir():

@@ -9,11 +9,12 @@ TAIL_BYTES are read, so a long session costs the same as a short one.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
-from routing.tiers import TIERS, tier_of_model
+from routing import fastjson
+from routing.moves import count_escalation, observe  # noqa: F401  (re-exported for the hooks)
+from routing.tiers import tier_of_model
 
 TAIL_BYTES = 64 * 1024
 _MODEL_ARGS = re.compile(r"<command-args>\s*([^<]*?)\s*</command-args>")
@@ -42,7 +43,7 @@ def model_in_line(line: str) -> str | None:
     if '"model"' not in line and "/model" not in line:
         return None
     try:
-        entry = json.loads(line)
+        entry = fastjson.loads(line)
     except ValueError:
         return None
     if not isinstance(entry, dict) or entry.get("isSidechain"):
@@ -98,28 +99,3 @@ def switched_with_model_command(path: str, limit: int = 32 * 1024 * 1024) -> str
     except (OSError, TypeError, ValueError):
         return None
     return last
-
-
-def observe(rec: dict, model: str | None, why: str) -> None:
-    """Record the live model; a tier change counts as an escalation or a de-escalation."""
-    tier = tier_of_model(model)
-    if not model or tier is None:
-        return
-    old = rec.get("tier")
-    rec["model"] = model
-    rec["tier"] = tier
-    if old in TIERS and old != tier:
-        up = TIERS.index(tier) > TIERS.index(old)
-        _count(rec, "escalations" if up else "deescalations", f"model_{why}")
-        rec["switched"] = True
-
-
-def count_escalation(rec: dict, cause: str) -> None:
-    _count(rec, "escalations", cause)
-
-
-def _count(rec: dict, field: str, cause: str) -> None:
-    rec[field] = int(rec.get(field) or 0) + 1
-    by = rec.setdefault("moves", {})
-    key = f"{'up' if field == 'escalations' else 'down'}:{cause}"
-    by[key] = int(by.get(key) or 0) + 1

@@ -19,9 +19,9 @@ moved aside to `state.json.corrupt-<UTC timestamp>`, never overwritten.
 Writers take an exclusive lock on the sidecar `state.json.lock` (fcntl.flock:
 the same lock filelock's UnixFileLock takes, without its ~30 ms import), wait
 at most about 100 ms, and otherwise skip the write and log it: a hook must
-never keep the user waiting. Hooks pass `defer=True`: a busy lock then hands
-the write to a detached background process (which may wait DEFER_TIMEOUT), so
-counts stay exact under load without the hook waiting. The document is replaced atomically (temp file in
+never keep the user waiting. Hooks go further (`update_detached`): they reply
+first and leave the write to a detached process that may wait DEFER_TIMEOUT,
+so counts stay exact under load without the hook waiting. The document is replaced atomically (temp file in
 the same directory, fsync, os.replace), so readers need no lock.
 
 Each write also refreshes the one-line status cache `status` for the shell
@@ -30,11 +30,10 @@ prompt: `<tier> <escalations> <source> <session_id>\\n` of the last session.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
-from routing import errorlog, paths
+from routing import errorlog, fastjson, paths
 
 VERSION = 1
 PRUNE_DAYS = 30
@@ -56,7 +55,7 @@ class NewerStateError(Exception):
 
 
 def state_dir() -> str:
-    return str(paths.state_dir())
+    return paths.state_dir_str()
 
 
 def state_path() -> str:
@@ -112,7 +111,7 @@ def session(doc: dict, session_id: str, source: str) -> dict:
 
 def _parse(raw: bytes) -> dict:
     """The document in `raw`; ValueError if it is not ours, NewerStateError if too new."""
-    doc = json.loads(raw.decode("utf-8"))
+    doc = fastjson.loads(raw)
     if not isinstance(doc, dict) or not isinstance(doc.get("sessions"), dict):
         raise ValueError("not a modelroute state document")
     version = doc.get("version")
@@ -315,12 +314,12 @@ def _sweep_temps(directory: str, now: float) -> None:
         pass
 
 
-def _defer(mutate) -> bool:
-    """Hand the write to a detached process that may wait DEFER_TIMEOUT for the lock.
+def _detach(work, reap: bool = True) -> bool:
+    """Run `work()` in a detached process that has let go of our stdio. True if started.
 
-    The hook itself returns at once, so the user never waits, and the count is
-    not lost when many sessions (or a loaded machine) keep the lock busy. The
-    grandchild lets go of the hook's stdio, so Claude Code does not wait for it.
+    Claude Code waits until a hook's stdout closes, so the writer must not hold
+    it. With `reap`, a middle process is forked and reaped at once, so a
+    long-lived caller is left no zombie; a hook that exits right away skips it.
     """
     if not hasattr(os, "fork"):
         return False
@@ -329,10 +328,11 @@ def _defer(mutate) -> bool:
     except OSError:
         return False
     if pid:
-        try:
-            os.waitpid(pid, 0)  # the child exits at once; its child is the writer
-        except OSError:
-            pass
+        if reap:
+            try:
+                os.waitpid(pid, 0)  # the middle process exits at once; its child works
+            except OSError:
+                pass
         return True
     try:
         os.setsid()
@@ -341,10 +341,35 @@ def _defer(mutate) -> bool:
             os.dup2(null, fd)
         # Inherited descriptors could hold a flock (or a pipe someone waits on).
         os.closerange(3, min(os.sysconf("SC_OPEN_MAX"), 65536))
-        if os.fork() == 0:
-            update(mutate, DEFER_TIMEOUT)
+        if not reap or os.fork() == 0:
+            work()
     finally:
         os._exit(0)
+
+
+def _defer(mutate) -> bool:
+    """Hand a write the lock refused to a detached process that may wait DEFER_TIMEOUT.
+
+    The caller returns at once, so the user never waits, and the count is not
+    lost when many sessions (or a loaded machine) keep the lock busy.
+    """
+    return _detach(lambda: update(mutate, DEFER_TIMEOUT))
+
+
+SYNC_ENV = "MODELROUTE_SYNC_STATE"
+
+
+def update_detached(mutate) -> bool:
+    """For a hook about to exit: record in a detached process, so the reply goes out now.
+
+    The lock wait and the fsync (a few ms) then overlap with Claude Code going
+    on. The writer may wait DEFER_TIMEOUT for the lock, so counts stay exact.
+    `MODELROUTE_SYNC_STATE=1` writes in-process instead (tests that read the
+    state right after a hook use it). True when recorded or handed off.
+    """
+    if os.environ.get(SYNC_ENV) == "1" or not _detach(lambda: update(mutate, DEFER_TIMEOUT), reap=False):
+        return update(mutate, defer=True)
+    return True
 
 
 def update(mutate, timeout: float = LOCK_TIMEOUT, defer: bool = False) -> bool:
@@ -378,7 +403,7 @@ def update(mutate, timeout: float = LOCK_TIMEOUT, defer: bool = False) -> bool:
             now = time.time()
             doc["version"] = VERSION
             prune(doc, now)
-            _write_atomic(path, json.dumps(doc, separators=(",", ":")).encode("utf-8"))
+            _write_atomic(path, fastjson.dumps(doc).encode("utf-8"))
             _write_status(doc)
             if int(now) % 16 == 0:
                 _sweep_temps(directory, now)

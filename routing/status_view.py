@@ -9,12 +9,11 @@ wanted when it differs, escalations when any, the session's cost).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 
-from routing import session_model, state
+from routing import moves, state
 from routing.tiers import TIERS, tier_of_model
 
 SEP = " · "
@@ -65,21 +64,22 @@ def status_line(payload: dict) -> str:
     tokens = context_tokens(payload)
     live = tier_of_model(model_id) or tier_of_model(display) or display or model_id or "?"
 
-    snapshot = state.load()["sessions"].get(sid) if sid else None
+    doc = state.load()
+    snapshot = doc["sessions"].get(sid) if sid else None
     rec = snapshot if isinstance(snapshot, dict) else {}
     if sid and (rec.get("model") != model_id or rec.get("cost_usd") != cost or rec.get("context_tokens") != tokens):
 
-        def record(doc: dict) -> None:
+        def record(doc: dict) -> dict:
             r = state.session(doc, sid[:200], "claude")
-            session_model.observe(r, model_id or display, "statusline")
+            moves.observe(r, model_id or display, "statusline")
             if cost is not None:
                 r["cost_usd"] = cost
             if tokens is not None:
                 r["context_tokens"] = tokens
-            rec.clear()
-            rec.update(r)
+            return r
 
-        state.update(record, defer=True)
+        rec = record(doc)  # what the line shows: the snapshot with this change applied
+        state.update_detached(record)
     return render_line(live, rec, cost)
 
 
@@ -142,6 +142,8 @@ def render_human(doc: dict) -> str:
 def render_json(doc: dict) -> str:
     found = current_session(doc)
     out = {"session_id": found[0], **found[1]} if found else None
+    import json  # `route status --json` is not on a hot path
+
     return json.dumps(out, indent=2, ensure_ascii=False)
 
 

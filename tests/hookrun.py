@@ -30,7 +30,9 @@ def run_hook(
         [sys.executable, str(HOOKS / script)],
         input=data,
         capture_output=True,
-        env={**os.environ, **(env or {})},
+        # Hooks record in a detached process; tests that read the state right after
+        # a hook ask for the write in-process (stress tests turn this off).
+        env={**os.environ, "MODELROUTE_SYNC_STATE": "1", **(env or {})},
         timeout=timeout,
     )
 

@@ -33,7 +33,8 @@ def test_eight_processes_of_the_real_hook_count_every_prompt_exactly() -> None:
 
     def worker(w: int) -> None:
         for i in range(per_worker):
-            proc = run_hook("user_prompt_submit.py", payloads[(w + i) % len(payloads)], timeout=120)
+            proc = run_hook("user_prompt_submit.py", payloads[(w + i) % len(payloads)], timeout=120,
+                            env={"MODELROUTE_SYNC_STATE": ""})  # as installed: detached writers
             if proc.returncode != 0 or proc.stderr:
                 failures.append(proc.stderr.decode())
 
@@ -66,7 +67,8 @@ def test_killing_hooks_mid_write_never_leaves_a_broken_state_file() -> None:
     one_run = time.monotonic() - t0  # the kills below sweep across this run's life
     rounds = 20
     for round_ in range(rounds):
-        procs = [subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        procs = [subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  env={**os.environ, "MODELROUTE_SYNC_STATE": "1"})  # the kill hits the writer
                  for _ in range(4)]
         for p in procs:
             p.stdin.write(payload)
@@ -82,6 +84,26 @@ def test_killing_hooks_mid_write_never_leaves_a_broken_state_file() -> None:
         json.loads(Path(state.state_path()).read_text())  # must parse after every round
     assert not any(n.startswith("state.json.corrupt-") for n in os.listdir(state.state_dir()))
     assert run_hook("user_prompt_submit.py", payload).returncode == 0
+
+
+def test_a_busy_lock_never_holds_up_the_reply() -> None:
+    import fcntl
+
+    payload = prompt_payload(PROMPTS[0])
+    run_hook("user_prompt_submit.py", payload)
+    fd = os.open(os.path.join(state.state_dir(), "state.json.lock"), os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        for sync in ("1", ""):  # in-process writer (hands off after ~100 ms) and detached writer
+            proc = run_hook("user_prompt_submit.py", payload, env={"MODELROUTE_SYNC_STATE": sync}, timeout=60)
+            assert proc.returncode == 0 and proc.stderr == b""
+        assert sum(state.load()["sessions"][SID]["prompts"].values()) == 1  # nothing written yet
+    finally:
+        os.close(fd)
+    deadline = time.monotonic() + 30
+    while sum(state.load()["sessions"][SID]["prompts"].values()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sum(state.load()["sessions"][SID]["prompts"].values()) == 3
 
 
 json_values = st.recursive(
