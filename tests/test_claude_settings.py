@@ -512,3 +512,12 @@ def test_merged_text_always_parses_to_the_merged_document(doc: dict, indent: obj
 ])
 def test_is_ours_recognises_only_modelroute_commands(command: object, ours: bool) -> None:
     assert cs.is_ours(command) is ours
+
+
+def test_install_record_is_private(isolated_home: Path, hooks: Path) -> None:
+    route("install", "--claude")
+    rec = Path(install_record.record_file())
+    assert stat.S_IMODE(rec.stat().st_mode) == 0o600
+    assert stat.S_IMODE(rec.parent.stat().st_mode) == 0o700
+    entry = install_record.get(settings_file(isolated_home))
+    assert entry is not None and entry["created"] is True and "model" in entry["added"]
