@@ -1,0 +1,215 @@
+"""End to end: `route install --claude`, then the real Claude Code CLI against a fake Messages API.
+
+Nothing here is mocked on Claude Code's side: the pinned 2.1.x binary reads the
+settings.json our installer wrote, runs our hooks through its own hook runner,
+and sends its requests to tests/fake_anthropic.py, whose request log is what
+the assertions read. These tests run in CI (npm_tool fails there when the CLI is missing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import npm_tool, require_tool
+from fake_anthropic import FakeAnthropic, agent_call, first_user_text
+from routing.classify import classify
+from routing.tiers import tier_of_model
+
+LOOKUP_TASK = "Find where parse_config is defined in this repository and report the file and line."
+AUDIT_TASK = (
+    "Security audit: review the authentication and session handling code for vulnerabilities "
+    "(injection, privilege escalation, token leakage) and assess the threat model."
+)
+LOOKUP_PROMPT = "where is parse_config defined?"
+
+
+@pytest.fixture
+def claude() -> str:
+    return npm_tool("claude", "claude")
+
+
+@pytest.fixture
+def project(isolated_home: Path) -> Path:
+    d = isolated_home / "proj"
+    d.mkdir()
+    (d / "config.py").write_text("def parse_config(path):\n    return {}\n")
+    return d
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """`env -i` plus what Claude Code needs: nothing from an outer session leaks in."""
+    env = {
+        "HOME": str(home),
+        "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "LANG": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "ANTHROPIC_API_KEY": "dummy",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def route_install(home: Path, cwd: Path, *args: str) -> str:
+    """The real CLI, as a user runs it, with this venv's interpreter."""
+    out = subprocess.run(
+        [sys.executable, "-m", "routing", "install", "--claude", "--yes", *args],
+        env=clean_env(home), cwd=cwd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
+
+
+def run_claude(claude: str, api: FakeAnthropic, home: Path, cwd: Path, prompt: str, resume: str = "",
+               **env: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [claude, "-p", prompt, "--output-format", "json", *(["--resume", resume] if resume else [])],
+        env=clean_env(home, ANTHROPIC_BASE_URL=api.url, **env),
+        cwd=cwd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert out.returncode == 0, f"claude failed: {out.stdout}\n{out.stderr}"
+    result = json.loads(out.stdout)
+    assert not result.get("is_error"), result
+    return result  # type: ignore[no-any-return]
+
+
+def subagent_models(api: FakeAnthropic, task: str) -> set[str]:
+    """Models the subagent that was given `task` asked for (its first user message is the task)."""
+    return {str(b.get("model")) for b in api.subagent_requests(task)}
+
+
+def state_doc(home: Path) -> dict[str, Any]:
+    return json.loads((home / ".local/state/modelroute/state.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_installed_hooks_route_each_subagent_by_its_task(claude: str, isolated_home: Path, project: Path) -> None:
+    route_install(isolated_home, project)
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.")
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_AUDIT to a subagent.")
+
+        main_models = {str(b.get("model")) for b in api.messages() if "DELEGATE_" in first_user_text(b)}
+        lookup = subagent_models(api, LOOKUP_TASK)
+        audit = subagent_models(api, AUDIT_TASK)
+
+    # The installer's "model": "sonnet" is what the main conversation runs on.
+    assert {tier_of_model(m) for m in main_models} == {"sonnet"}, main_models
+    # The router's own answer for each task, and the unambiguous expectations.
+    assert classify(LOOKUP_TASK).tier == "haiku" and classify(AUDIT_TASK).tier == "opus"
+    assert lookup and {tier_of_model(m) for m in lookup} == {"haiku"}, lookup
+    assert audit and {tier_of_model(m) for m in audit} == {"opus"}, audit
+
+
+def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: str, isolated_home: Path, project: Path) -> None:
+    route_install(isolated_home, project)
+    coding = "Refactor the config loader to cache parsed files."
+    with FakeAnthropic() as api:
+        first = run_claude(claude, api, isolated_home, project, coding)
+        sid = first["session_id"]
+        # Same session, now on a known (sonnet) model: a one-off lookup is worth delegating to haiku.
+        second = run_claude(claude, api, isolated_home, project, LOOKUP_PROMPT, resume=sid)
+        requests = api.messages()
+    assert second["session_id"] == sid
+
+    asked = [b for b in requests if LOOKUP_PROMPT in json.dumps(b["messages"][-3:])]
+    assert asked
+    assert any("modelroute:" in json.dumps(b["messages"]) for b in asked), \
+        "the UserPromptSubmit hook's additionalContext did not reach the request"
+
+    doc = state_doc(isolated_home)
+    rec = doc["sessions"][sid]
+    assert rec["source"] == "claude"
+    assert sum(rec["prompts"].values()) == 2
+    want = {"haiku": 0, "sonnet": 0, "opus": 0}
+    for p in (coding, LOOKUP_PROMPT):
+        want[classify(p).tier] += 1
+    assert rec["prompts"] == want
+    assert rec["tier"] == "sonnet"
+    raw = (isolated_home / ".local/state/modelroute/state.json").read_text()
+    assert LOOKUP_PROMPT not in raw and coding not in raw  # never the prompt text
+
+
+def test_explore_agent_file_runs_exploration_on_haiku(claude: str, isolated_home: Path, project: Path) -> None:
+    route_install(isolated_home, project)
+    task = "List every call site of parse_config. (explore)"
+    with FakeAnthropic() as api:
+        api.script.append(("EXPLORE_NOW", [agent_call("Explore call sites", task, subagent_type="Explore")]))
+        run_claude(claude, api, isolated_home, project, "EXPLORE_NOW please", ANTHROPIC_MODEL="opus")
+        sub = api.subagent_requests(task)
+    assert sub
+    assert {tier_of_model(str(b.get("model"))) for b in sub} == {"haiku"}
+    # It is our agent file that ran (its system prompt), not only the built-in.
+    assert all("read-only code search agent" in json.dumps(b.get("system")) for b in sub)
+
+
+def test_simple_mode_sends_every_subagent_to_haiku(claude: str, isolated_home: Path, project: Path) -> None:
+    out = route_install(isolated_home, project, "--mode", "simple")
+    assert "disables per-task routing" in out
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_AUDIT to a subagent.")
+        audit = subagent_models(api, AUDIT_TASK)
+    assert audit and {tier_of_model(m) for m in audit} == {"haiku"}, audit
+
+
+def test_uninstall_leaves_claude_code_unrouted(claude: str, isolated_home: Path, project: Path) -> None:
+    route_install(isolated_home, project)
+    out = subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
+                         cwd=project, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert not (isolated_home / ".claude" / "settings.json").exists()
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.", ANTHROPIC_MODEL="opus")
+        lookup = subagent_models(api, LOOKUP_TASK)
+    # Without our PreToolUse hook the subagent inherits the parent's opus.
+    assert lookup and {tier_of_model(m) for m in lookup} == {"opus"}, lookup
+    assert not (isolated_home / ".local/state/modelroute/state.json").exists()
+
+
+def test_installed_status_line_shows_under_the_interactive_prompt(claude: str, isolated_home: Path,
+                                                                  project: Path) -> None:
+    """Interactive Claude Code (under tmux) runs the statusLine command the installer wrote."""
+    tmux = require_tool("tmux")
+    route_install(isolated_home, project)
+    # Without these three entries a fresh HOME stops at onboarding, the API-key question and folder trust.
+    (isolated_home / ".claude.json").write_text(json.dumps({
+        "hasCompletedOnboarding": True,
+        "customApiKeyResponses": {"approved": ["dummy"[-20:]], "rejected": []},
+        "projects": {str(project): {"hasTrustDialogAccepted": True}},
+    }))
+    sock = f"modelroute-e2e-{os.getpid()}"
+    with FakeAnthropic() as api:
+        env = clean_env(isolated_home, ANTHROPIC_BASE_URL=api.url, TERM="xterm-256color")
+        argv = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), claude]
+        subprocess.run([tmux, "-L", sock, "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40",
+                        "-c", str(project), shlex.join(argv)], check=True, timeout=30)
+        try:
+            screen = ""
+            for _ in range(120):  # poll for up to a minute; no timing assertion
+                screen = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-t", "e2e"],
+                                        capture_output=True, text=True, timeout=10).stdout
+                if re.search(r"^\s*sonnet\b.*\$\d", screen, re.M):
+                    break
+                time.sleep(0.5)
+        finally:
+            subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True, timeout=30)
+    assert re.search(r"^\s*sonnet\b.*\$\d", screen, re.M), f"no modelroute status line on screen:\n{screen}"
