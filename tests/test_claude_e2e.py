@@ -98,6 +98,24 @@ def state_doc(home: Path) -> dict[str, Any]:
     return json.loads((home / ".local/state/modelroute/state.json").read_text())  # type: ignore[no-any-return]
 
 
+def settled_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
+    """The session's record once the hooks' detached writers have recorded `prompts` prompts.
+
+    The hooks answer Claude Code first and write the state from a detached process,
+    so the file may lag the CLI's exit by a moment: poll (bounded), then return what is there.
+    """
+    rec: dict[str, Any] = {}
+    for _ in range(200):
+        try:
+            rec = state_doc(home)["sessions"].get(sid) or {}
+        except (OSError, ValueError, KeyError):
+            rec = {}
+        if sum((rec.get("prompts") or {}).values()) >= prompts:
+            break
+        time.sleep(0.1)
+    return rec
+
+
 def test_installed_hooks_route_each_subagent_by_its_task(claude: str, isolated_home: Path, project: Path) -> None:
     route_install(isolated_home, project)
     with FakeAnthropic() as api:
@@ -134,8 +152,7 @@ def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: str, iso
     assert any("modelroute:" in json.dumps(b["messages"]) for b in asked), \
         "the UserPromptSubmit hook's additionalContext did not reach the request"
 
-    doc = state_doc(isolated_home)
-    rec = doc["sessions"][sid]
+    rec = settled_session(isolated_home, sid, 2)
     assert rec["source"] == "claude"
     assert sum(rec["prompts"].values()) == 2
     want = {"haiku": 0, "sonnet": 0, "opus": 0}
