@@ -4,6 +4,9 @@ SessionStart is the one hook event that carries the main model (`model`), so
 it seeds the session's tier; `source` says whether it is a startup, resume,
 clear, compact or fork. SessionEnd restores the configured default model in
 settings.json when the session switched with `/model` (see settings_reset).
+Both write in-process, not detached like the per-prompt hooks: they are not
+on the prompt's path, and in `claude -p` the prompt hook runs right after
+SessionStart and must see the tier it recorded.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def handle_start(payload: dict) -> None:
             starts[source] = int(starts.get(source) or 0) + 1
             r["start_source"] = source
 
-    state.update_detached(record)
+    state.update(record, defer=True)
     return None
 
 
@@ -54,5 +57,5 @@ def handle_end(payload: dict) -> None:
         if outcome:
             r["model_reset"] = outcome
 
-    state.update_detached(record)
+    state.update(record, defer=True)
     return None

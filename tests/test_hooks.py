@@ -391,3 +391,11 @@ def test_route_status_for_humans_and_as_json(python_exe: str) -> None:
     assert SID in human and "claude-sonnet-5 (sonnet)" in human and "sonnet 0 · opus 1" in human
     doc = json.loads(route("--json"))
     assert doc["session_id"] == SID and doc["prompts"]["opus"] == 1
+
+
+def test_the_prompt_right_after_session_start_sees_its_model() -> None:
+    """In `claude -p`, UserPromptSubmit follows SessionStart at once: its tier must already be recorded."""
+    env = {"MODELROUTE_SYNC_STATE": ""}  # as installed
+    assert output(run_hook("session_start.py", sample("hook-stdin-SessionStart.json"), env=env)) is None
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT), env=env))
+    assert out is not None and out["systemMessage"].endswith("/model opus")
