@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from routing.pricing import TIER_MODEL, PriceBook, Price, cost
 from routing.tiers import TIERS, tier_of_model
-from routing.transcripts import CR, CW1, CW5, FILE, INP, MODEL, OUT, ROUTED, SID, SWITCH, TS, SourceFile
+from routing.transcripts import CR, CW1, CW5, FILE, INP, MODEL, OUT, ROUTED, SWITCH, TS, SourceFile
 
 VIEWS = ("daily", "weekly", "monthly", "session", "model")
 TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
@@ -78,12 +78,13 @@ def bucket(d: date, view: str) -> str:
 
 
 class Groups:
-    """Pass 1: tokens summed per (file, 15-minute slot, model, routed tier, switch), kept up to
+    """Pass 1: tokens summed per (file, local day, model, routed tier, switch), kept up to
     date as deduplicated entries arrive (and, rarely, are replaced). Prices are linear in
     tokens except long-context tiers, whose cost is summed per response here instead."""
 
-    def __init__(self, prices: PriceBook) -> None:
+    def __init__(self, prices: PriceBook, tz: tzinfo = timezone.utc) -> None:
         self.prices = prices
+        self.day_of = DayOf(tz)
         self.groups: dict[tuple, list] = {}
         self.tier_prices = {t: prices.resolve(m)[1] for t, m in TIER_MODEL.items()}
         self.linear = {t: p is not None and p.long_input is None for t, p in self.tier_prices.items()}
@@ -99,7 +100,7 @@ class Groups:
         if model is None and not (inp or out or cw5 or cw1 or cr):
             return  # `<synthetic>` lines: Claude Code's local notices, not API calls
         ts = e[TS]
-        key = (e[FILE], int(ts // 900), model, e[ROUTED], e[SWITCH])
+        key = (e[FILE], self.day_of(ts), model, e[ROUTED], e[SWITCH])
         g = self.groups.get(key)
         if g is None:
             g = self.groups[key] = [0, 0, 0, 0, 0, 0, ts, ts, 0.0, 0.0, 0.0, 0.0]
@@ -146,16 +147,15 @@ class Groups:
 def build(entries: Sequence[tuple], files: Sequence[SourceFile], prices: PriceBook, tz: tzinfo, tz_name: str,
           **kw: Any) -> dict[str, Any]:
     """The report from deduplicated entries (see `build_groups` for the keywords)."""
-    groups = Groups(prices)
+    groups = Groups(prices, tz)
     for e in entries:
         groups.add(e)
-    return build_groups(groups, files, tz, tz_name, **kw)
+    return build_groups(groups, files, tz_name, **kw)
 
 
 def build_groups(
     grouped: Groups,
     files: Sequence[SourceFile],
-    tz: tzinfo,
     tz_name: str,
     view: str = "daily",
     since: Optional[date] = None,
@@ -168,7 +168,6 @@ def build_groups(
     """Pass 2: price each group and add it to every view. `model_tiers` maps other tools' model
     names to tiers (the config's models.codex, reversed)."""
     prices = grouped.prices
-    day_of = DayOf(tz)
     escalations = escalations or {}
     opus_key, sonnet_key = TIER_MODEL["opus"], TIER_MODEL["sonnet"]
     tier_prices, linear, groups = grouped.tier_prices, grouped.linear, grouped.groups
@@ -186,10 +185,9 @@ def build_groups(
     claude_requests = 0
     price_of: dict[Optional[str], tuple[str, Optional[Price], str]] = {}
 
-    for (fidx, slot, model, routed, switch), g in groups.items():
+    for (fidx, d, model, routed, switch), g in groups.items():
         if g[5] <= 0:
             continue  # every response in it was replaced by a better copy elsewhere
-        d = day_of(slot * 900)
         if (since is not None and d < since) or (until is not None and d > until):
             continue
         info = price_of.get(model)

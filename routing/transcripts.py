@@ -24,8 +24,26 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 # Entry tuple layout (kept as a plain tuple: 100k of them must be cheap to
-# pickle between processes and to hold).
-MID, RID, SID, TS, MODEL, INP, OUT, CW5, CW1, CR, SIDE, ROUTED, SWITCH, FILE = range(14)
+# pickle between processes and to hold). KEY and MKEY are hashes of the
+# dedup keys (see `entry`): ints pickle and compare faster than the ids.
+KEY, MKEY, TS, MODEL, INP, OUT, CW5, CW1, CR, SIDE, ROUTED, SWITCH, FILE = range(13)
+_INTERN: dict[str, str] = {}
+
+
+def entry(mid: Optional[str], rid: Optional[str], sid: str, ts: float, model: Optional[str], inp: int, out: int,
+          cw5: int, cw1: int, cr: int, side: bool, routed: Optional[str], switch: bool, file: int) -> tuple:
+    """One response's usage. KEY: message.id + requestId (or + session when requestId is missing);
+    MKEY: message.id + session, for sidechain replays; both None without a message.id.
+    The hashes are Python's, identical in the fork()ed workers and the parent (64-bit: a
+    collision among even millions of responses is vanishingly unlikely)."""
+    if mid is None:
+        key = mkey = None
+    else:
+        key = hash((mid, rid)) if rid is not None else hash((mid, None, sid))
+        mkey = hash((mid, sid))
+    if model is not None:
+        model = _INTERN.setdefault(model, model)  # one string per model: a smaller pickle
+    return (key, mkey, ts, model, inp, out, cw5, cw1, cr, side, routed, switch, file)
 
 _PROMPT_SKIP = ("<command-name>", "<command-message>", "<local-command-", "Caveat:", "<bash-input>",
                 "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "[Request interrupted")
@@ -258,17 +276,18 @@ def parse_claude_file(index: int, src: SourceFile, classify: Optional[Callable[[
         mid = msg.get("id")
         rid = obj.get("requestId")
         sid = obj.get("sessionId")
+        if not (isinstance(sid, str) and sid):
+            sid = src.session
         switch = False
         if turn_open:
             # First response of a turn: did the router change tier since the last turn?
             switch = prev_routed is not None and routed is not None and routed != prev_routed
             prev_routed = routed
             turn_open = False
-        entries.append((
+        entries.append(entry(
             mid if isinstance(mid, str) and mid else None,
             rid if isinstance(rid, str) and rid else None,
-            sid if isinstance(sid, str) and sid else src.session,
-            ts, model, inp, out, cw5, cw1, cr,
+            sid, ts, model, inp, out, cw5, cw1, cr,
             obj.get("isSidechain") is True, routed, switch, index,
         ))
         prev_key = key
@@ -330,14 +349,13 @@ def _candidate_lines(data: bytes, want_user: bool) -> Iterator[tuple[bytes, Opti
 def collapse(entries: list) -> list:
     """Merge one file's repeated lines of a response (same message.id + requestId) before they
     leave the worker; `dedup` then sees each response of the file once, with the same winner."""
-    seen: dict[tuple, int] = {}
+    seen: dict[int, int] = {}
     out: list = []
     for e in entries:
-        mid = e[MID]
-        if mid is None:
+        key = e[KEY]
+        if key is None:
             out.append(e)
             continue
-        key = (mid, e[RID]) if e[RID] is not None else (mid, None, e[SID])
         i = seen.get(key)
         if i is None:
             seen[key] = len(out)
@@ -419,8 +437,8 @@ def parse_codex_file(index: int, src: SourceFile) -> FileResult:
                 inp_all = _int(last.get("input_tokens"))
                 cached = min(_int(last.get("cached_input_tokens")), inp_all)
                 n += 1
-                entries.append((f"codex:{session}:{n}", None, session, ts, m, inp_all - cached,
-                                _int(last.get("output_tokens")), 0, 0, cached, False, None, False, index))
+                entries.append(entry(f"codex:{session}:{n}", None, session, ts, m, inp_all - cached,
+                                     _int(last.get("output_tokens")), 0, 0, cached, False, None, False, index))
     except OSError:
         return FileResult(index, entries, bad, True, 0)
     return FileResult(index, entries, bad, False, 0)
@@ -441,25 +459,23 @@ class Dedup:
     def __init__(self, on_add: Optional[Callable[[tuple], None]] = None,
                  on_remove: Optional[Callable[[tuple], None]] = None) -> None:
         self.kept: list[tuple] = []
-        self._exact: dict[tuple, int] = {}
-        self._by_msg: dict[tuple, list[int]] = {}
+        self._exact: dict[int, int] = {}
+        self._by_msg: dict[int, list[int]] = {}
         self._on_add = on_add
         self._on_remove = on_remove
 
     def extend(self, entries: Iterable[tuple]) -> None:
         kept, exact, by_msg, on_add = self.kept, self._exact, self._by_msg, self._on_add
         for e in entries:
-            mid = e[MID]
-            if mid is None:
+            key = e[KEY]
+            if key is None:
                 kept.append(e)
                 if on_add is not None:
                     on_add(e)
                 continue
-            rid = e[RID]
-            key = (mid, rid) if rid is not None else (mid, None, e[SID])
             idx = exact.get(key)
             if idx is None:
-                for j in by_msg.get((mid, e[SID]), ()):
+                for j in by_msg.get(e[MKEY], ()):
                     other = kept[j]
                     if other[TS] == e[TS] and (e[SIDE] or other[SIDE]):
                         idx = j
@@ -475,7 +491,7 @@ class Dedup:
                         on_add(new)
                 continue
             exact[key] = len(kept)
-            by_msg.setdefault((mid, e[SID]), []).append(len(kept))
+            by_msg.setdefault(e[MKEY], []).append(len(kept))
             kept.append(e)
             if on_add is not None:
                 on_add(e)

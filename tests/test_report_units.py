@@ -9,7 +9,7 @@ import pytest
 
 from routing import pricing, report_model
 from routing.report_scan import Progress
-from routing.transcripts import SourceFile, dedup
+from routing.transcripts import INP, SIDE, SourceFile, dedup, entry
 
 M = 1_000_000
 
@@ -62,8 +62,8 @@ def test_overrides_replace_fields_and_reject_nonsense() -> None:
         pricing.PriceBook({"new-model": {"input": 1}})
 
 
-def _e(mid, rid, sid="s", ts=1.0, inp=1, side=False, model="claude-opus-4-5", routed=None, switch=False, cr=0):
-    return (mid, rid, sid, ts, model, inp, 0, 0, 0, cr, side, routed, switch, 0)
+def _e(mid, rid, sid="s", ts=1.0, inp=1, side=False, model="claude-opus-4-5", routed=None, switch=False, cr=0, file=0):
+    return entry(mid, rid, sid, ts, model, inp, 0, 0, 0, cr, side, routed, switch, file)
 
 
 def test_dedup_follows_ccusage_rules() -> None:
@@ -77,12 +77,12 @@ def test_dedup_follows_ccusage_rules() -> None:
         _e("msg_h", "req_h1", inp=100_000), _e("msg_h", "req_h2", ts=2.0, inp=100_000, side=True),  # not a replay
         _e(None, "req_i", inp=M), _e(None, "req_i", inp=M),  # no message id: never a duplicate
     ])
-    assert sum(e[5] for e in kept) == 1 + 10 + 200 + 2000 + 10_000 + 200_000 + 2 * M
+    assert sum(e[INP] for e in kept) == 1 + 10 + 200 + 2000 + 10_000 + 200_000 + 2 * M
 
 
 def test_dedup_prefers_the_main_chain_copy() -> None:
     kept = dedup([_e("msg_k", "req_k", side=True), _e("msg_k", "req_k", side=False)])
-    assert len(kept) == 1 and kept[0][10] is False
+    assert len(kept) == 1 and kept[0][SIDE] is False
 
 
 def _build(entries):
@@ -147,13 +147,13 @@ def test_streamed_totals_follow_a_copy_that_replaces_an_earlier_one() -> None:
     from routing.transcripts import Dedup
 
     files = [SourceFile("claude", "/a/agent.jsonl", "p", "side"), SourceFile("claude", "/b.jsonl", "p", "main")]
-    side = _e("msg_k", "req_k", sid="s", side=True, inp=100)[:-1] + (0,)
-    main = _e("msg_k", "req_k", sid="s", side=False, inp=100)[:-1] + (1,)
+    side = _e("msg_k", "req_k", sid="s", side=True, inp=100, file=0)
+    main = _e("msg_k", "req_k", sid="s", side=False, inp=100, file=1)
     groups = report_model.Groups(pricing.PriceBook())
     d = Dedup(groups.add, groups.remove)
     d.extend([side])
     d.extend([main])  # the main-chain copy wins and takes the count with it
-    rep = report_model.build_groups(groups, files, timezone.utc, "UTC", view="session")
+    rep = report_model.build_groups(groups, files, "UTC", view="session")
     assert rep["totals"]["requests"] == 1 and rep["totals"]["input_tokens"] == 100
     assert [s["session_id"] for s in rep["sessions"]] == ["main"]
     assert d.kept == [main]

@@ -132,11 +132,11 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
         prices = PriceBook(config.get("report", "prices"))
     except ValueError as e:
         raise click.ClickException(f"config: {e}") from None
-    groups = report_model.Groups(prices)
+    groups = report_model.Groups(prices, zone)
     dedup = Dedup(groups.add, groups.remove)
     files, skipped, prompts = report_scan.scan(dedup, project, rules_for(config), jobs)
     codex_tiers = {str(model): tier for tier, model in config.data["models"].get("codex", {}).items()}
-    report = report_model.build_groups(groups, files, zone, tz_name, view, since_d, until_d,
+    report = report_model.build_groups(groups, files, tz_name, view, since_d, until_d,
                                        _escalations(), skipped, prompts, codex_tiers)
     if html:
         from routing import report_html
