@@ -40,7 +40,7 @@ def read_tail(path: str, limit: int = TAIL_BYTES) -> list[str]:
 
 def model_in_line(line: str) -> str | None:
     """The model a transcript line shows the session on, if it shows one."""
-    if '"model"' not in line and "/model" not in line:
+    if '"model"' not in line and "/model" not in line and "Set model to" not in line:
         return None
     try:
         entry = fastjson.loads(line)
