@@ -17,7 +17,7 @@ which compare Claude tiers.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from routing.pricing import TIER_MODEL, PriceBook, Price, cost
 from routing.tiers import TIERS, tier_of_model

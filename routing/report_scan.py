@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
-from routing.transcripts import Dedup, FileResult, SourceFile, find_files, parse_claude_file, parse_codex_file
+from routing.claude_transcript import parse_claude_file
+from routing.codex_rollout import parse_codex_file
+from routing.dedup import Dedup
+from routing.transcripts import FileResult, SourceFile, find_files
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 _RULES: Any = None  # set before forking; read by workers

@@ -116,7 +116,7 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
     from routing import report_model, report_render, report_scan
     from routing.config import rules_for
     from routing.pricing import PriceBook
-    from routing.transcripts import Dedup
+    from routing.dedup import Dedup
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
