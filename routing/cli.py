@@ -49,6 +49,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
         if shell_init.fast_init(args[1:]):
             return 0
+    if args[:1] == ["shell-hint"]:  # runs before the user's command: skip click
+        from routing import shell_hint
+
+        if shell_hint.fast_main(args[1:]):
+            return 0
     import importlib
 
     import click

@@ -55,7 +55,7 @@ def _toml_assign(key: str, value: str) -> str:
     return f"{key}={json.dumps(value)}"
 
 
-def slots(config: Any, route: Sequence[str]) -> dict[str, str]:
+def slots(config: Any) -> dict[str, str]:
     """Unquoted values for every slot in the templates."""
     from routing import __version__
 
@@ -77,7 +77,7 @@ def render(shell: str, config: Any, route: Optional[Sequence[str]] = None, hints
     if shell not in SHELLS:
         raise UnknownShell(shell)
     route = list(route or route_command())
-    values = slots(config, route)
+    values = slots(config)
     text = template(shell)
     if hints is None:
         hints = bool(config.get("shell", "hints"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 from conftest import require_tool
@@ -87,3 +88,13 @@ def test_quote_round_trips_through_each_shell(box):
         q = shell_init.quote(shell, value)
         r = box.run(shell, f"printf '%s' {q}", init=False)
         assert r.stdout == value, (shell, r.stderr)
+
+
+@pytest.mark.parametrize("argv", [["init", "bash"], ["init", "fish", "--no-hints"],
+                                  ["shell-hint", "--", 'codex "where is parse_config defined?"']])
+def test_start_up_and_pre_exec_paths_do_not_load_click(box, argv):
+    """They run at shell start and before the user's command: click alone is ~50 ms."""
+    code = ("import sys; from routing.cli import main; rc = main(sys.argv[1:]); "
+            "sys.stdout.flush(); sys.stderr.write('CLICK=%s RC=%s\\n' % ('click' in sys.modules, rc))")
+    r = subprocess.run([sys.executable, "-c", code, *argv], env=box.env, capture_output=True, text=True)
+    assert "CLICK=False RC=0" in r.stderr, r.stderr

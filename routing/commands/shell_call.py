@@ -11,7 +11,6 @@ failure is logged to errors.log and the wrapper goes on.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Optional
 
 import click
@@ -21,10 +20,7 @@ from routing.tiers import TIERS
 TOOLS = ("codex", "claude", "cursor")
 
 
-def dim(text: str) -> str:
-    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
-        return f"\x1b[2m{text}\x1b[0m"
-    return text
+from routing.shell_hint import dim
 
 
 def choose(tool: str, args: tuple[str, ...], config: object) -> tuple[str, str]:
