@@ -399,3 +399,14 @@ def test_the_prompt_right_after_session_start_sees_its_model() -> None:
     assert output(run_hook("session_start.py", sample("hook-stdin-SessionStart.json"), env=env)) is None
     out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT), env=env))
     assert out is not None and out["systemMessage"].endswith("/model opus")
+
+
+def test_an_unwritable_state_dir_still_lets_the_prompt_through(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    env = {"XDG_STATE_HOME": str(blocker / "state")}  # makedirs fails even for root
+    start_payload = dict(sample("hook-stdin-SessionStart.json"))
+    assert output(run_hook("session_start.py", start_payload, env=env)) is None
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT), env=env)) is None
+    line = run_hook("status_line.py", sample("statusline-stdin.json"), env=env)
+    assert line.returncode == 0 and line.stdout == "sonnet · $0.02\n".encode()
