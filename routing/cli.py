@@ -54,6 +54,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
         if shell_hint.fast_main(args[1:]):
             return 0
+    if args[:1] == ["shell-call"]:  # runs before every wrapped agent: skip click
+        from routing import shell_call
+
+        if shell_call.fast_main(args[1:]):
+            return 0
     import importlib
 
     import click

@@ -91,7 +91,9 @@ def test_quote_round_trips_through_each_shell(box):
 
 
 @pytest.mark.parametrize("argv", [["init", "bash"], ["init", "fish", "--no-hints"],
-                                  ["shell-hint", "--", 'codex "where is parse_config defined?"']])
+                                  ["shell-hint", "--", 'codex "where is parse_config defined?"'],
+                                  ["shell-call", "codex", "auto", "--", "exec", "where is main defined?"],
+                                  ["shell-call", "claude", "opus"]])
 def test_start_up_and_pre_exec_paths_do_not_load_click(box, argv):
     """They run at shell start and before the user's command: click alone is ~50 ms."""
     code = ("import sys; from routing.cli import main; rc = main(sys.argv[1:]); "
