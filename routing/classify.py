@@ -120,10 +120,15 @@ def _find(rules: RuleSet, question: str) -> _Signals:
     out.n_tokens = n = len(toks)
     phrases, lengths = rules.phrases, rules.lengths
     spans: "list[re.Match[str]]" = []
+    stems = rules.stems
     for i in range(n):
         tried = lengths.get(toks[i])
+        stemmed = None
         if tried is None:
-            continue
+            stemmed = rules.stem_key(toks[i]) if stems and len(toks[i]) > 4 else None
+            if stemmed is None:
+                continue
+            tried = (1,)
         if not spans:  # offsets are needed only once some phrase may start
             spans = list(TOKEN.finditer(low))
         start = spans[i].start()
@@ -141,9 +146,14 @@ def _find(rules: RuleSet, question: str) -> _Signals:
         for j in tried:
             if j > n - i:
                 continue
-            names = phrases.get(tuple(toks[i : i + j]))
+            names = phrases.get((stemmed,) if stemmed else tuple(toks[i : i + j]))
             if not names:
-                continue
+                if j == 1 and stems and len(toks[i]) > 4 and not stemmed:
+                    # "gründlicher": no exact entry, perhaps a stem's
+                    stemmed = rules.stem_key(toks[i])
+                    names = phrases.get((stemmed,)) if stemmed else None
+                if not names:
+                    continue
             if opens is None:
                 opens = _opens_clause(low, toks, spans, i)
             took_intent = took_topic = False
@@ -289,7 +299,7 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
 
 _QUESTION_WORDS = frozenset(
     "is are does do did can could should has have was were will what which where who when how "
-    "qué que cuál dónde es hay wie was wo welche ist gibt quel quelle où est o onde qual existe".split()
+    "qué cuál dónde cómo wie was wo welche warum quel quelle où comment onde qual como".split()
 )
 
 
@@ -326,7 +336,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
     only_subject = intent in ("lookup", "explain") and "hard_topic_as_subject" in sig or intent == "lookup" and bool(paste)
     # An explanation asked about a bug-flavoured tool or term ("explain this
     # asan flag") stays an explanation unless something is actually wrong.
-    if intent == "explain" and "problem" not in sig and not wants_cause and "concurrency_bug" not in sig:
+    if intent == "explain" and "problem" not in sig and not wants_cause and ("concurrency_bug" not in sig or "concept" in sig):
         only_subject = True
     if any(b in sig for b in BUGS) and not read_only and not only_subject and intent != "design":
         if intent not in ("code", "diagnose"):
@@ -373,6 +383,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         and (_is_question(question) or "concept" in sig)
         and "code" not in sig
         and "problem" not in sig
+        and "design" not in sig
         and not [h for h in hard if h != "concurrency"]  # "Mutex vs RwLock?" is a concept question
         and sig.n_tokens <= 24
     ):
@@ -399,7 +410,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         evidence += 0.4
     if intent in ("", "diagnose") and "concurrency" in sig and ("problem" in sig or "nondeterministic" in sig):
         evidence += 0.6  # a concurrency symptom: wrong totals, hangs under threads
-    if sig.hits.get("concept", 0) >= 2 and hard:
+    if sig.hits.get("versus", 0) >= 2 and (hard or "design" in sig):
         evidence += 0.8  # "A vs B vs C" under constraints: a technology decision
         reasons.append("compares options under constraints")
     if "broad_scope" in sig:
@@ -429,7 +440,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         # A question about a system with several hard facets is reasoning,
         # whatever verb it opens with.
         damp += 1.2 if len(hard) < 2 and "design" not in sig else 0.4
-        if "hard_topic_as_subject" in sig:
+        if "hard_topic_as_subject" in sig or only_subject and "concept" in sig:
             damp += 1.0
     if ("clear_error" in sig or paste == "trace") and "nondeterministic" not in sig:
         damp += 0.6 if not hard else 0.3

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
+STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -103,6 +104,8 @@ class RuleSet:
             self.reasons[name] = str(spec.get("reason", name))
             for w in spec.get("words", ()):
                 key = tokens(w)
+                if len(key) == 1 and str(w).endswith("*") and len(key[0]) >= STEM_MIN:
+                    key = (key[0] + "*",)  # a stem: any word starting with it
                 if key:
                     grouped.setdefault(key, []).append(name)
             for s in spec.get("substrings", ()):
@@ -138,6 +141,19 @@ class RuleSet:
             by_first.setdefault(k[0], set()).add(len(k))
         self.lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in by_first.items()}
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
+        # stems ("gründlich*" for gründlicher, gründlichen ...) by their first letters
+        self.stems: dict[str, list[str]] = {}
+        for k in self.phrases:
+            if k[0].endswith("*"):
+                self.stems.setdefault(k[0][:STEM_MIN], []).append(k[0][:-1])
+
+    def stem_key(self, word: str) -> str | None:
+        """The lexicon key of the longest stem `word` starts with, if any."""
+        best = None
+        for stem in self.stems.get(word[:STEM_MIN], ()):
+            if word.startswith(stem) and (best is None or len(stem) > len(best)):
+                best = stem
+        return None if best is None else best + "*"
 
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which _load rebuilds this rule set."""

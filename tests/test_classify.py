@@ -135,3 +135,10 @@ def test_corrupt_rules_cache_is_ignored(isolated_home) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\x00garbage")
     assert classify("where is parse_config defined?", rules=r.compile_rules()).tier == "haiku"
+
+
+def test_stems_match_inflected_words() -> None:
+    rules = compile_rules([{"signals": {"security": {"add_words": ["kryptograph*"]}}}])
+    d = classify("prüfe die kryptographischen Schlüssel im Login-Service", rules=rules)
+    assert any("security" in r for r in d.reasons)
+    assert not any("security" in r for r in classify("prüfe die kryptographischen Schlüssel").reasons)
