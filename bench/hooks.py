@@ -33,6 +33,8 @@ PROMPT = {
     "hook_event_name": "UserPromptSubmit",
     "prompt": "find the race condition in the job scheduler and explain why it only happens under load",
 }
+TARGET = 1.5
+BASELINES = ("python -c pass", "python -c 'import re'")
 STATUS = {
     "session_id": "bench-session",
     "model": {"id": "claude-sonnet-5", "display_name": "Sonnet 5"},
@@ -88,10 +90,11 @@ def main() -> None:
                 subprocess.run(cmd, input=data, env=env, cwd=home, capture_output=True, check=True)
                 times[name].append(time.perf_counter() - t0)
         base = statistics.median(times["python -c pass"])
-        print(f"{'case':24} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py})")
+        print(f"{'case':24} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py}; target <= {TARGET}x)")
         for name, ts in times.items():
             med = statistics.median(ts)
-            print(f"{name:24} {med * 1000:7.1f}ms {med / base:5.2f}x")
+            mark = "" if name in BASELINES else ("  ok" if med / base <= TARGET else "  over target")
+            print(f"{name:24} {med * 1000:7.1f}ms {med / base:5.2f}x{mark}")
 
 
 if __name__ == "__main__":
