@@ -7,7 +7,6 @@ the router has to sustain tens of thousands of prompts a second.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import re
@@ -194,6 +193,8 @@ def merge_signals(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str
 
 
 def builtin_data() -> dict[str, Any]:
+    import json  # only when the compiled cache is missing: the hooks avoid the json package
+
     with open(BUILTIN, encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
@@ -217,6 +218,18 @@ def _cache_file() -> str | None:
     return os.path.join(base, "modelroute", f"rules-{tag}.marshal")
 
 
+def _prune_caches(keep: str) -> None:
+    """Drop caches of earlier rules.json versions: one file per release would pile up."""
+    folder = os.path.dirname(keep)
+    for name in os.listdir(folder):
+        full = os.path.join(folder, name)
+        if name.startswith("rules-") and name.endswith(".marshal") and full != keep:
+            try:
+                os.unlink(full)
+            except OSError:
+                pass
+
+
 def _cached_builtin() -> RuleSet:
     """The built-in rule set, from the marshal cache when it is there (about 10x faster)."""
     path = _cache_file()
@@ -235,6 +248,7 @@ def _cached_builtin() -> RuleSet:
             with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 marshal.dump(rs.state(), f)
             os.replace(tmp, path)
+            _prune_caches(path)
         except (OSError, ValueError):
             pass  # a read-only cache only costs speed
     return rs

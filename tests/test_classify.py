@@ -142,3 +142,19 @@ def test_stems_match_inflected_words() -> None:
     d = classify("prüfe die kryptographischen Schlüssel im Login-Service", rules=rules)
     assert any("security" in r for r in d.reasons)
     assert not any("security" in r for r in classify("prüfe die kryptographischen Schlüssel").reasons)
+
+
+def test_rules_cache_keeps_only_the_current_version(isolated_home) -> None:
+    from pathlib import Path
+
+    from routing import rules as r
+
+    folder = Path(r._cache_file()).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / "rules-1-2-39.marshal"
+    stale.write_bytes(b"old")
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("keep me")
+    r.compile_rules()
+    assert not stale.exists() and unrelated.exists()
+    assert [p.name for p in folder.glob("rules-*.marshal")] == [Path(r._cache_file()).name]
