@@ -146,7 +146,8 @@ def check_hook_runs(s: _Settings) -> Check:
         "permission_mode": "default", "hook_event_name": "UserPromptSubmit", "prompt_id": "doctor",
         "prompt": "find where parse_config is defined",
     })
-    with tempfile.TemporaryDirectory(prefix="modelroute-doctor-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="modelroute-doctor-")
+    try:
         env = dict(os.environ, XDG_STATE_HOME=tmp)  # a throwaway state: the user's counts stay as they are
         times = []
         for _ in range(2):  # the first run pays for a cold disk cache; report the better one
@@ -161,11 +162,22 @@ def check_hook_runs(s: _Settings) -> Check:
                 why = (proc.stderr.strip().splitlines() or ["no message"])[-1]
                 return Check(name, FAIL, f"the hook exited {proc.returncode}: {why}",
                              f"see {paths.state_dir() / 'errors.log'}; route install --claude")
+    finally:
+        _remove_when_written(Path(tmp))
     ms = min(times)
     if ms > SLOW_HOOK_MS:
         return Check(name, WARN, f"the hook takes {ms:.0f} ms, added before every prompt",
                      "point the hooks at a real interpreter, not a pyenv/asdf shim: reinstall with ./install.sh")
     return Check(name, OK, f"UserPromptSubmit ran in {ms:.0f} ms")
+
+
+def _remove_when_written(tmp: Path) -> None:
+    """The hook replies first and records from a detached process: let it finish, then clean up."""
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline and not (tmp / "modelroute" / "status").exists():
+        time.sleep(0.05)
+    time.sleep(0.1)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def check_subagent_env(s: _Settings) -> Check:
@@ -352,22 +364,21 @@ def check_route_on_path() -> Check:
 
 def run_all() -> list[Check]:
     s = _Settings()
-    checks: list[Callable[[], Check]] = [
-        lambda: check_hooks(s),
-        lambda: check_hook_runs(s),
-        lambda: check_subagent_env(s),
-        lambda: check_default_model(s),
-        check_shell_init,
-        check_state,
-        check_config,
-        check_tools,
-        check_route_on_path,
+    checks: list[tuple[str, Callable[[], Check]]] = [
+        ("claude hooks", lambda: check_hooks(s)),
+        ("hook run", lambda: check_hook_runs(s)),
+        ("subagent model", lambda: check_subagent_env(s)),
+        ("default model", lambda: check_default_model(s)),
+        ("shell init", check_shell_init),
+        ("state file", check_state),
+        ("config", check_config),
+        ("tools", check_tools),
+        ("route on PATH", check_route_on_path),
     ]
     out = []
-    for fn in checks:
+    for name, fn in checks:
         try:
             out.append(fn())
         except Exception as e:  # a doctor must report, not crash
-            out.append(Check(getattr(fn, "__name__", "check"), FAIL, f"the check itself failed: {e!r}",
-                             "report this at the modelroute issue tracker"))
+            out.append(Check(name, FAIL, f"the check itself failed: {e!r}", "report this at the modelroute issue tracker"))
     return out

@@ -191,3 +191,25 @@ def test_stale_rendered_init_is_reported(isolated_home: Path, monkeypatch: pytes
     check = doctor.check_shell_init()
     assert check.status == "warn" and "out of date" in check.detail
     assert check.fix == "route install --shell --login-shell bash"
+
+
+def test_doctor_passes_right_after_a_real_install(isolated_home: Path) -> None:
+    """The installed hooks (which record from a detached process) run clean under doctor."""
+    out = subprocess.run([sys.executable, "-m", "routing", "install", "--claude"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("modelroute-doctor-*"))
+    checks = _by_name(doctor.run_all())
+    assert checks["hook run"].status == "ok", checks["hook run"].line()
+    assert checks["claude hooks"].status == "ok", checks["claude hooks"].line()
+    assert not (isolated_home / ".local/state/modelroute/state.json").exists()  # doctor's run left no trace
+    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("modelroute-doctor-*")) == before
+
+
+def test_a_crashing_check_is_one_failed_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> doctor.Check:
+        raise OSError(39, "Directory not empty")
+
+    monkeypatch.setattr(doctor, "check_state", boom)
+    checks = _by_name(doctor.run_all())
+    assert checks["state file"].status == "fail" and "Directory not empty" in checks["state file"].detail
+    assert len(checks) == 9
