@@ -180,6 +180,17 @@ def _remove_when_written(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _installed_mode(settings: Path) -> str:
+    """The --mode route install last used for this settings file ('' if unknown)."""
+    try:
+        from routing import install_record
+
+        entry = install_record.get(settings) or {}
+    except Exception:
+        return ""
+    return str(entry.get("mode") or "")
+
+
 def check_subagent_env(s: _Settings) -> Check:
     name = "subagent model"
     from_settings = s.env().get("CLAUDE_CODE_SUBAGENT_MODEL")
@@ -188,6 +199,8 @@ def check_subagent_env(s: _Settings) -> Check:
     if not value:
         return Check(name, OK, "per-task routing" if smart else "CLAUDE_CODE_SUBAGENT_MODEL not set")
     where = f"the env block of {s.path}" if from_settings else "your environment"
+    if smart and _installed_mode(s.path) == "simple" and from_settings == value:
+        return Check(name, OK, f"simple mode: every subagent runs on {value} (per-task routing off by choice)")
     if smart:
         return Check(
             name, WARN, f"CLAUDE_CODE_SUBAGENT_MODEL={value} (from {where}) overrides per-task subagent routing",

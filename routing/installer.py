@@ -92,9 +92,6 @@ def install_claude(dry_run: bool, mode: str = "smart", follow: bool = False) -> 
 
     def run() -> None:
         part.changes += claude_settings.install(claude_settings.target(), mode=mode, dry_run=dry_run, follow=follow)
-        if mode == "simple":
-            part.notes.append("simple mode: CLAUDE_CODE_SUBAGENT_MODEL=haiku sends every subagent to haiku "
-                              "(per-task routing is off; `route install --mode smart` turns it back on)")
 
     return _guard(part, run)
 

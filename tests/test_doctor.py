@@ -213,3 +213,20 @@ def test_a_crashing_check_is_one_failed_line_not_a_traceback(monkeypatch: pytest
     checks = _by_name(doctor.run_all())
     assert checks["state file"].status == "fail" and "Directory not empty" in checks["state file"].detail
     assert len(checks) == 9
+
+
+def test_simple_mode_chosen_at_install_is_not_a_conflict(isolated_home: Path) -> None:
+    def install(mode: str) -> None:
+        out = subprocess.run([sys.executable, "-m", "routing", "install", "--claude", "--mode", mode],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+
+    install("simple")
+    check = doctor.check_subagent_env(doctor._Settings())
+    assert check.status == "ok" and "simple mode" in check.detail, check.line()
+    install("smart")
+    settings = isolated_home / ".claude/settings.json"
+    doc = json.loads(settings.read_text())
+    doc.setdefault("env", {})["CLAUDE_CODE_SUBAGENT_MODEL"] = "haiku"  # set by hand after a smart install
+    settings.write_text(json.dumps(doc))
+    assert doctor.check_subagent_env(doctor._Settings()).status == "warn"
