@@ -67,14 +67,35 @@ _GLUE_BEFORE = frozenset("/.@\\#$_")
 # "docs/adr/0007-event-sourcing.md", "-race", "zod .strip()") are not what the
 # user asks for. Each pattern runs only if its telltale character is present,
 # and starts only where a name can start, so masking stays linear.
+_EXTENSIONS = (
+    "py pyi ts tsx js jsx mjs go rs java kt rb php cs c cc cpp h hpp swift md rst txt "
+    "yml yaml json toml tf sh sql cfg ini lock xml html css scss proto gradle"
+).split()
+_EXTENSION_SET = frozenset(_EXTENSIONS)
+
+
+def _has_file_name(low: str) -> bool:
+    i = low.find(".")
+    while i >= 0:
+        j = i + 1
+        while j < len(low) and low[j].isalnum():
+            j += 1
+        if low[i + 1 : j] in _EXTENSION_SET:
+            return True
+        i = low.find(".", j)
+    return False
+
+
+# (cheap test, pattern): the pattern (and its compilation, on a hook's only
+# prompt) is needed only when the test says a name can be there.
 _NAME_PATTERNS = (
-    ("/", LazyPattern(r"(?<![\w.@~-])[\w.@~-]*/[\w./@~-]*(?:\(\))?")),
-    ("()", LazyPattern(r"(?<![\w.-])[\w.-]*\w\(\)")),
-    (".", LazyPattern(
-        r"(?<![\w-])[\w-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|go|rs|java|kt|rb|php|cs|c|cc|cpp|h|hpp|swift|md|rst|txt|"
-        r"ya?ml|json|toml|tf|sh|sql|cfg|ini|lock|xml|html|css|scss|proto|gradle)\b"
-    )),
-    ("-", LazyPattern(r"(?<![\w-])--?[a-z][\w-]*")),
+    (lambda low: "/" in low, LazyPattern(r"(?<![\w.@~-])[\w.@~-]*/[\w./@~-]*(?:\(\))?")),
+    (lambda low: "()" in low, LazyPattern(r"(?<![\w.-])[\w.-]*\w\(\)")),
+    (_has_file_name, LazyPattern(r"(?<![\w-])[\w-]+\.(?:" + "|".join(_EXTENSIONS) + r")\b")),
+    (
+        lambda low: low[:1] == "-" or " -" in low or "`-" in low or "(-" in low,
+        LazyPattern(r"(?<![\w-])--?[a-z][\w-]*"),
+    ),
 )
 _NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
 
@@ -107,8 +128,8 @@ class _Signals:
 def _mask_names(low: str) -> str:
     # Same length, and a word character, so offsets hold and no clause
     # boundary appears where a name was ("does zod .strip() drop ...").
-    for telltale, pattern in _NAME_PATTERNS:
-        if telltale in low:
+    for may_hold, pattern in _NAME_PATTERNS:
+        if may_hold(low):
             low = pattern.sub(lambda m: "_" * len(m.group(0)), low)
     return low
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
+CACHE_LAYOUT = 2  # bump when RuleSet._STATE changes
 STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -84,7 +85,9 @@ class UserRule:
 class RuleSet:
     """Compiled lexicons: phrase n-grams, raw substrings and regexes per signal."""
 
-    _STATE = ("reasons", "phrases", "substrings", "regex_specs", "rule_specs")
+    # What the marshal cache holds: everything but compiled objects, so a
+    # hook process rebuilds nothing from the ~2,000 phrases.
+    _STATE = ("reasons", "phrases", "substrings", "regex_specs", "rule_specs", "gates", "word_gates", "lengths", "stems")
 
     def __init__(
         self, signals: Mapping[str, Mapping[str, Any]] = {}, rules: Iterable[Mapping[str, Any]] = (), *, state: Any = None
@@ -120,6 +123,20 @@ class RuleSet:
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
         self.regex_specs = specs
         self.rule_specs = [dict(r) for r in rules]
+        # Every gate once: a prompt is searched for each substring just once,
+        # and word gates are a set intersection with the prompt's words.
+        self.gates = tuple(sorted({g for _, _, needs, _ in specs for g in needs}))
+        self.word_gates = frozenset(w for _, _, _, words in specs for w in words)
+        # first word -> the lengths of phrases starting with it, longest first
+        by_first: dict[str, set[int]] = {}
+        for k in self.phrases:
+            by_first.setdefault(k[0], set()).add(len(k))
+        self.lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in by_first.items()}
+        # stems ("gründlich*" for gründlicher, gründlichen ...) by their first letters
+        self.stems: dict[str, list[str]] = {}
+        for k in self.phrases:
+            if k[0].endswith("*"):
+                self.stems.setdefault(k[0][:STEM_MIN], []).append(k[0][:-1])
         self._derive()
 
     def _derive(self) -> None:
@@ -129,22 +146,7 @@ class RuleSet:
             (LazyPattern(p, re.I | re.M), name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
             for p, name, needs, words in self.regex_specs
         ]
-        # Every gate once: a prompt is searched for each substring just once,
-        # and word gates are a set intersection with the prompt's words.
-        self.gates = tuple(sorted({g for _, _, needs, _ in self.regex_specs for g in needs}))
-        self.word_gates = frozenset(w for _, _, _, words in self.regex_specs for w in words)
-        self.max_len = max((len(k) for k in self.phrases), default=1)
-        # first word -> the lengths of phrases starting with it, longest first
-        by_first: dict[str, set[int]] = {}
-        for k in self.phrases:
-            by_first.setdefault(k[0], set()).add(len(k))
-        self.lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in by_first.items()}
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
-        # stems ("gründlich*" for gründlicher, gründlichen ...) by their first letters
-        self.stems: dict[str, list[str]] = {}
-        for k in self.phrases:
-            if k[0].endswith("*"):
-                self.stems.setdefault(k[0][:STEM_MIN], []).append(k[0][:-1])
 
     def stem_key(self, word: str) -> str | None:
         """The lexicon key of the longest stem `word` starts with, if any."""
@@ -159,6 +161,8 @@ class RuleSet:
         return tuple(getattr(self, k) for k in self._STATE)
 
     def _load(self, state: tuple[Any, ...]) -> None:
+        if len(state) != len(self._STATE):
+            raise ValueError("rules cache of another layout")
         for k, v in zip(self._STATE, state):
             setattr(self, k, v)
         self._derive()
@@ -214,7 +218,7 @@ def _cache_file() -> str | None:
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         base = os.path.join(os.environ.get("HOME") or os.path.expanduser("~"), ".cache")
-    tag = f"{st.st_size}-{st.st_mtime_ns}-{sys.version_info[0]}{sys.version_info[1]}"
+    tag = f"{CACHE_LAYOUT}-{st.st_size}-{st.st_mtime_ns}-{sys.version_info[0]}{sys.version_info[1]}"
     return os.path.join(base, "modelroute", f"rules-{tag}.marshal")
 
 
@@ -236,7 +240,8 @@ def _cached_builtin() -> RuleSet:
     if path:
         try:
             with open(path, "rb") as f:
-                return RuleSet(state=marshal.load(f))
+                blob = f.read()  # loads() on bytes: load() on a file reads item by item, 4x slower
+            return RuleSet(state=marshal.loads(blob))
         except Exception:  # any damage to a cache file only costs a rebuild
             pass
     data = builtin_data()
