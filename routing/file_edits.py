@@ -16,7 +16,7 @@ from routing import fileops
 class FileEdit:
     """`before`/`after` are the file's text, None meaning the file is absent."""
 
-    __slots__ = ("path", "before", "after", "what", "mode", "follow", "backup", "generated")
+    __slots__ = ("path", "before", "after", "what", "mode", "follow", "backup", "generated", "record")
 
     def __init__(
         self,
@@ -28,6 +28,7 @@ class FileEdit:
         follow: bool = False,
         backup: bool = True,
         generated: bool = False,
+        record: str = "",
     ) -> None:
         self.path = Path(path)
         self.before, self.after = before, after
@@ -36,6 +37,9 @@ class FileEdit:
         self.follow = follow  # write through a symlink (the user said so)
         self.backup = backup  # False for files wholly ours: a backup of those is clutter
         self.generated = generated  # wholly rendered by us: a dry run summarises, no full diff
+        # "install": remember in routing.install_record that we created the file;
+        # "uninstall": forget it. Uninstall deletes (not empties) a file we created.
+        self.record = record
 
     @property
     def changed(self) -> bool:
@@ -64,9 +68,18 @@ class FileEdit:
                 self.path, self.before, self.after, mode=self.mode, follow=self.follow, note=self.what
             )
             self._drop_redundant_backup()
+            self._update_record()
             return change
         fileops.atomic_write(self.path, self.after, mode=self.mode, follow=self.follow)
         return fileops.Change(self.path, fileops.MODIFIED, self.what, self.diff())
+
+    def _update_record(self) -> None:
+        from routing import install_record
+
+        if self.record == "install" and self.before is None:
+            install_record.put(self.path, {"created": True})
+        elif self.record == "uninstall":
+            install_record.put(self.path, None)
 
     def _drop_redundant_backup(self) -> None:
         """Uninstall put the original back: its backup is now just a stray copy."""

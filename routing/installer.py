@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 from typing import Any, Callable, Optional
 
 from routing import fileops, paths

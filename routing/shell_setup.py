@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from routing import owned_files, paths, rcfile
+from routing import install_record, owned_files, paths, rcfile
 from routing.file_edits import FileEdit, Skipped
 from routing.fileops import FileOpsError, read_text
 
@@ -115,7 +115,7 @@ def plan_install(
         except (FileOpsError, rcfile.RcFileError) as e:
             plan.skipped.append(Skipped(rc, str(e), failed=True))
             continue
-        plan.edits.append(FileEdit(rc, old, new, f"{shell} rc block", mode=0o644, follow=follow))
+        plan.edits.append(FileEdit(rc, old, new, f"{shell} rc block", mode=0o644, follow=follow, record="install"))
         if old and re.search(r"\b(route|modelroute) init\b", rcfile.remove_blocks(old, str(rc))):
             plan.notes.append(f"{rc} also runs `route init` itself; the block replaces that line, so you can delete it")
     if shell == "bash" and platform != "darwin":
@@ -162,9 +162,11 @@ def plan_uninstall(environ: Optional[Mapping[str, str]] = None, platform: str = 
         except (FileOpsError, rcfile.RcFileError) as e:
             plan.skipped.append(Skipped(rc, str(e), failed=True))
             continue
+        if new == "" and (install_record.get(rc) or {}).get("created"):
+            new = None  # install created this file for the block alone
         if follow:
             plan.notes.append(f"{rc} is a symlink: removed the block from its target {os.path.realpath(rc)}")
-        plan.edits.append(FileEdit(rc, old, new, "rc block", follow=follow))
+        plan.edits.append(FileEdit(rc, old, new, "rc block", follow=follow, record="uninstall"))
     for path in (init_file("bash"), init_file("zsh"), fish_conf_file(env)):
         try:
             old = read_text(path)

@@ -105,3 +105,17 @@ def test_a_hand_written_route_init_line_is_pointed_out(isolated_home: Path) -> N
     assert any("also runs `route init`" in n for n in plan.notes)
     (isolated_home / ".zshrc").write_text("alias r=ls\n")
     assert not shell_setup.plan_install("zsh", render=fake_render).notes
+
+
+def test_rc_file_created_by_install_is_deleted_by_uninstall(isolated_home: Path) -> None:
+    _apply(shell_setup.plan_install("zsh", render=fake_render))
+    assert rcfile.BEGIN in (isolated_home / ".zshrc").read_text()
+    _apply(shell_setup.plan_uninstall())
+    assert not (isolated_home / ".zshrc").exists()
+
+
+def test_an_empty_rc_file_of_the_users_stays_empty(isolated_home: Path) -> None:
+    (isolated_home / ".zshrc").write_text("")
+    _apply(shell_setup.plan_install("zsh", render=fake_render))
+    _apply(shell_setup.plan_uninstall())
+    assert (isolated_home / ".zshrc").read_bytes() == b""
