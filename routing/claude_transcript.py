@@ -27,10 +27,10 @@ def _skim(raw: bytes) -> Any:
     here. Claude Code writes content just before `stop_reason`; anything else returns None
     and the caller parses the whole line."""
     c = raw.find(b'"content":[')
-    if c < 0 or b'"assistant"' not in raw[:c]:
+    if c < 0 or raw.find(b'"assistant"', 0, c) < 0:
         return None
     e = raw.rfind(b'],"stop_reason":')
-    if e < c or not raw.rstrip().endswith(b"}"):
+    if e < c:  # (the caller has checked that the line is whole)
         return None
     try:
         obj = _decode((raw[: c + 11] + raw[e:]).decode("utf-8"))[0]
