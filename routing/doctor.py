@@ -127,11 +127,18 @@ def check_hooks(s: _Settings) -> Check:
             name, FAIL, f"hooks point at missing files: {', '.join(broken)}",
             "route install --claude (re-points the hooks at this install)",
         )
-    missing = [e for e in HOOK_EVENTS + ("statusLine",) if e not in ours]
+    missing = [e for e in HOOK_EVENTS if e not in ours]
     if missing:
         return Check(name, WARN, f"installed, but not for {', '.join(missing)}", "route install --claude")
     interp = shlex.split(ours["UserPromptSubmit"][0])[0]
-    return Check(name, OK, f"{len(ours)} entries in {s.path}, run by {interp}")
+    extra = ""
+    if "statusLine" not in ours:
+        # install keeps a statusLine of the user's; only a missing one is worth a warning
+        if (s.data or {}).get("statusLine"):
+            extra = " (your own statusLine kept)"
+        else:
+            return Check(name, WARN, "hooks installed, but no statusLine", "route install --claude")
+    return Check(name, OK, f"{len(ours)} entries in {s.path}, run by {interp}{extra}")
 
 
 def check_hook_runs(s: _Settings) -> Check:

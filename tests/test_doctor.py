@@ -230,3 +230,16 @@ def test_simple_mode_chosen_at_install_is_not_a_conflict(isolated_home: Path) ->
     doc.setdefault("env", {})["CLAUDE_CODE_SUBAGENT_MODEL"] = "haiku"  # set by hand after a smart install
     settings.write_text(json.dumps(doc))
     assert doctor.check_subagent_env(doctor._Settings()).status == "warn"
+
+
+def test_the_users_own_status_line_is_fine(isolated_home: Path) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    path = _settings(isolated_home, f"{sys.executable} {script}")
+    doc = json.loads(path.read_text())
+    doc["statusLine"] = {"type": "command", "command": "~/bin/my-status"}
+    path.write_text(json.dumps(doc))
+    check = doctor.check_hooks(doctor._Settings())
+    assert check.status == "ok" and "your own statusLine" in check.detail
+    del doc["statusLine"]
+    path.write_text(json.dumps(doc))
+    assert doctor.check_hooks(doctor._Settings()).status == "warn"
