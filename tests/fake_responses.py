@@ -23,6 +23,8 @@ DEFAULT_USAGE = {"input_tokens": 1200, "input_tokens_details": {"cached_tokens":
 
 
 class FakeResponses:
+    """`with FakeResponses() as api:` ... `api.port`; `api.requests` holds each parsed request body."""
+
     def __init__(self, usage: Optional[dict[str, Any]] = None, text: str = "PONG") -> None:
         self.usage = usage or DEFAULT_USAGE
         self.text = text
@@ -48,7 +50,10 @@ class FakeResponses:
                 if not self.path.split("?")[0].endswith("/responses"):
                     self._json(b"{}")
                     return
-                req = json.loads(body)
+                try:
+                    req = json.loads(body or b"{}")
+                except ValueError:
+                    req = {"_unparsed": body.decode(errors="replace")}
                 fake.requests.append(req)
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")

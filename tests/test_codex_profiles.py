@@ -93,14 +93,14 @@ def test_real_codex_runs_each_profile_on_its_model_and_effort(isolated_home: Pat
     import subprocess
 
     from conftest import npm_tool
-    from fake_openai import FakeResponses, codex_config
+    from fake_responses import FakeResponses, write_codex_config
 
     codex = npm_tool("codex", "codex")
     home = isolated_home / "codex-home"
     home.mkdir()
     monkeypatch.setenv("CODEX_HOME", str(home))
-    with FakeResponses(reply="ok") as api:
-        (home / "config.toml").write_text(codex_config(api.port))
+    with FakeResponses(text="ok") as api:
+        write_codex_config(home, api.port)
         user_config = (home / "config.toml").read_bytes()
         _apply(codex_profiles.plan_install(load())[0])
         env = dict(os.environ, CODEX_HOME=str(home), MOCK_API_KEY="dummy")

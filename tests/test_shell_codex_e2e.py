@@ -6,7 +6,7 @@ import os
 
 import pytest
 from conftest import npm_tool
-from fake_openai import FakeResponses, codex_config
+from fake_responses import FakeResponses, write_codex_config
 from shell_support import Sandbox
 
 EXEC = 'exec --skip-git-repo-check --ephemeral "$P" </dev/null'
@@ -24,8 +24,8 @@ def codex_env(isolated_home):
         CODEX_HOME=str(codex_home),
         MOCK_API_KEY="dummy",
     )
-    with FakeResponses(reply="ok") as api:
-        (codex_home / "config.toml").write_text(codex_config(api.port))
+    with FakeResponses(text="ok") as api:
+        write_codex_config(codex_home, api.port)
         yield box, api
 
 
