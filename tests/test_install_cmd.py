@@ -151,3 +151,28 @@ def test_missing_home_is_refused_before_anything_is_written(tmp_path: Path, monk
         code, out = route(cmd)
         assert code == 1 and f"HOME ({gone}) does not exist" in out
     assert not gone.exists()
+
+
+def test_on_a_real_terminal_install_asks_and_no_writes_nothing(codex_user: Path) -> None:
+    """stdin a pty (not a monkeypatch): the question appears, and 'n' leaves every file as it was."""
+    import pty
+    import select
+
+    before = snapshot(codex_user)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "routing", "install", "--no-claude", "--login-shell", "bash"],
+                            stdin=slave, stdout=slave, stderr=slave, env=dict(os.environ), close_fds=True)
+    os.close(slave)
+    seen = b""
+    try:
+        while b"Go ahead?" not in seen:
+            ready, _, _ = select.select([master], [], [], 30)
+            assert ready, f"no question within 30 s; got {seen!r}"
+            seen += os.read(master, 4096)
+        os.write(master, b"n\n")
+        assert proc.wait(timeout=30) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert b".bashrc" in seen and snapshot(codex_user) == before
