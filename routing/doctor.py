@@ -15,7 +15,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -153,38 +152,34 @@ def check_hook_runs(s: _Settings) -> Check:
         "permission_mode": "default", "hook_event_name": "UserPromptSubmit", "prompt_id": "doctor",
         "prompt": "find where parse_config is defined",
     })
-    tmp = tempfile.mkdtemp(prefix="modelroute-doctor-")
+    # A throwaway state in our cache dir: the user's counts stay as they are. The
+    # hook records from a detached process that may outlive this run, so the dir
+    # is cleared at the start of the next doctor, not raced at the end of this one.
+    tmp = paths.cache_dir() / "doctor-state"
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        env = dict(os.environ, XDG_STATE_HOME=tmp)  # a throwaway state: the user's counts stay as they are
-        times = []
-        for _ in range(2):  # the first run pays for a cold disk cache; report the better one
-            t0 = time.perf_counter()
-            try:
-                proc = subprocess.run(cmds[0], shell=True, input=payload, env=env, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-            except subprocess.TimeoutExpired:
-                return Check(name, FAIL, "the hook did not finish within 30 s", "route install --claude; then route doctor again")
-            times.append((time.perf_counter() - t0) * 1000)
-            if proc.returncode != 0:
-                why = (proc.stderr.strip().splitlines() or ["no message"])[-1]
-                return Check(name, FAIL, f"the hook exited {proc.returncode}: {why}",
-                             f"see {paths.state_dir() / 'errors.log'}; route install --claude")
-    finally:
-        _remove_when_written(Path(tmp))
+        tmp.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return Check(name, WARN, f"cannot create {tmp} to run the hook in: {e.strerror or e}", f"chmod u+w {tmp.parent}")
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp))
+    times = []
+    for _ in range(2):  # the first run pays for a cold disk cache; report the better one
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run(cmds[0], shell=True, input=payload, env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        except subprocess.TimeoutExpired:
+            return Check(name, FAIL, "the hook did not finish within 30 s", "route install --claude; then route doctor again")
+        times.append((time.perf_counter() - t0) * 1000)
+        if proc.returncode != 0:
+            why = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+            return Check(name, FAIL, f"the hook exited {proc.returncode}: {why}",
+                         f"see {paths.state_dir() / 'errors.log'}; route install --claude")
     ms = min(times)
     if ms > SLOW_HOOK_MS:
         return Check(name, WARN, f"the hook takes {ms:.0f} ms, added before every prompt",
                      "point the hooks at a real interpreter, not a pyenv/asdf shim: reinstall with ./install.sh")
     return Check(name, OK, f"UserPromptSubmit ran in {ms:.0f} ms")
-
-
-def _remove_when_written(tmp: Path) -> None:
-    """The hook replies first and records from a detached process: let it finish, then clean up."""
-    deadline = time.monotonic() + 3.0
-    while time.monotonic() < deadline and not (tmp / "modelroute" / "status").exists():
-        time.sleep(0.05)
-    time.sleep(0.1)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _installed_mode(settings: Path) -> str:
