@@ -1,20 +1,9 @@
 """modelroute hook for Claude Code's PreToolUse: send the subagent (Agent tool) to the tier its task needs.
 
 Run as `<python> pre_tool_use.py` with the hook JSON on stdin; the logic lives in
-routing/hook_subagent.py. Always exits 0: see routing/hook_io.py.
+routing/hook_subagent.py. Always exits 0: see hooks/_hookentry.py and routing/hook_io.py.
 """
 
-import os
-import sys
+from _hookentry import start
 
-try:
-    import routing  # noqa: F401  (installed in this interpreter)
-except ImportError:  # a source checkout: the package sits next to hooks/
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-try:
-    from routing import hook_subagent
-    from routing.hook_io import run
-except BaseException:  # a broken install must not break Claude Code
-    os._exit(0)
-run("PreToolUse", hook_subagent.handle)
+start("PreToolUse", "hook_subagent", "handle")
