@@ -42,7 +42,7 @@ def test_dev_set_meets_product_thresholds() -> None:
     assert pl["escalate"]["recall"] >= 0.90, r["misses"]
 
 
-@pytest.mark.parametrize("name", ["routing-extra.jsonl", "routing-holdout.jsonl", "routing-holdout2.jsonl", "routing-holdout3.jsonl", "routing-holdout4.jsonl", "routing-holdout5.jsonl"])
+@pytest.mark.parametrize("name", ["routing-extra.jsonl", "routing-holdout.jsonl", "routing-holdout2.jsonl", "routing-holdout3.jsonl", "routing-holdout4.jsonl", "routing-holdout5.jsonl", "routing-holdout6.jsonl"])
 def test_own_labeled_sets_generalize(name: str) -> None:
     """Prompts written by people who never saw the rules; looser bars than the dev set."""
     r = evaluate(_rows(DATA / name), classify)
