@@ -59,16 +59,22 @@ def profile_path(name: str, home: Optional[Path] = None) -> Path:
     return (home or codex_home()) / f"{name}.config.toml"
 
 
-def plan_install(config: Any, home: Optional[Path] = None) -> tuple[list[FileEdit], list[Skipped]]:
-    edits: list[FileEdit] = []
-    skipped: list[Skipped] = []
+def _read_profiles(home: Optional[Path], skipped: list[Skipped]) -> list[tuple[str, Path, Optional[str]]]:
+    """Each profile's name, path and current text (None: absent); unreadable ones go to `skipped`."""
+    found = []
     for name in PROFILES:
         path = profile_path(name, home)
         try:
-            old = read_text(path)
+            found.append((name, path, read_text(path)))
         except FileOpsError as e:
             skipped.append(Skipped(path, str(e)))
-            continue
+    return found
+
+
+def plan_install(config: Any, home: Optional[Path] = None) -> tuple[list[FileEdit], list[Skipped]]:
+    edits: list[FileEdit] = []
+    skipped: list[Skipped] = []
+    for name, path, old in _read_profiles(home, skipped):
         new = render(name, config)
         if old is not None and old != new:
             state = owned_files.ownership(old)
@@ -85,13 +91,7 @@ def plan_install(config: Any, home: Optional[Path] = None) -> tuple[list[FileEdi
 def plan_uninstall(home: Optional[Path] = None) -> tuple[list[FileEdit], list[Skipped]]:
     edits: list[FileEdit] = []
     skipped: list[Skipped] = []
-    for name in PROFILES:
-        path = profile_path(name, home)
-        try:
-            old = read_text(path)
-        except FileOpsError as e:
-            skipped.append(Skipped(path, str(e)))
-            continue
+    for name, path, old in _read_profiles(home, skipped):
         if old is None:
             continue
         state = owned_files.ownership(old)
