@@ -97,7 +97,6 @@ _NAME_PATTERNS = (
         LazyPattern(r"(?<![\w-])--?[a-z][\w-]*"),
     ),
 )
-_NONASCII_CJK = "\u3040"  # anything at or above this code point may be CJK
 
 _default_rules: "Optional[RuleSet]" = None
 
