@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing.classify import classify  # noqa: E402
+from routing.router.classify import classify  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = [ROOT.parent / "shared" / "routing-dev.jsonl", *sorted((ROOT / "tests" / "data").glob("*.jsonl"))]

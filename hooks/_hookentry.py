@@ -18,7 +18,7 @@ def start(event: str, module: str, func: str) -> None:
     try:
         handler = getattr(__import__(f"routing.{module}", fromlist=[func]), func)
         if event:
-            from routing.hook_io import run
+            from routing.claude.hook_io import run
     except BaseException:  # a broken install must not break Claude Code
         os._exit(0)
     if event:

@@ -36,26 +36,30 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["status"]:
         # The statusLine runs this after every Claude Code turn: skip click when we can.
-        from routing import status_view
+        if args[1:] == ["--claude"]:
+            from routing.claude import statusline
 
-        if args[1:] in status_view.FAST_ARGS:
-            sys.exit(status_view.main(args[1:]))
-    from routing import passthrough
+            sys.exit(statusline.run())
+        from routing.state import status
 
-    if passthrough.is_net_tools_call(args):
-        sys.exit(passthrough.run(args))
+        if args[1:] in status.FAST_ARGS:
+            sys.exit(status.main(args[1:]))
+    from routing.core import nettools
+
+    if nettools.is_net_tools_call(args):
+        sys.exit(nettools.run(args))
     if args[:1] == ["init"]:
-        from routing import shell_init
+        from routing.shell import init as shell_init
 
         if shell_init.fast_init(args[1:]):
             return 0
     if args[:1] == ["shell-hint"]:  # runs before the user's command: skip click
-        from routing import shell_hint
+        from routing.shell import hint as shell_hint
 
         if shell_hint.fast_main(args[1:]):
             return 0
     if args[:1] == ["shell-call"]:  # runs before every wrapped agent: skip click
-        from routing import shell_call
+        from routing.shell import call as shell_call
 
         if shell_call.fast_main(args[1:]):
             return 0

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from routing import paths
+from routing.core import paths
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 HOOK_EVENTS = ("UserPromptSubmit", "PreToolUse", "SessionStart", "SessionEnd")
@@ -44,7 +44,7 @@ class Check:
 
 
 def claude_present() -> bool:
-    from routing.claude_settings import claude_dir
+    from routing.claude.settings import claude_dir
 
     return shutil.which("claude") is not None or claude_dir().is_dir()
 
@@ -53,7 +53,7 @@ class _Settings:
     """The user settings.json as parsed, or why it could not be."""
 
     def __init__(self) -> None:
-        from routing.claude_settings import claude_dir
+        from routing.claude.settings import claude_dir
 
         self.path = claude_dir() / "settings.json"
         self.data: Optional[dict[str, Any]] = None
@@ -77,7 +77,7 @@ class _Settings:
 
     def our_commands(self) -> dict[str, list[str]]:
         """Event name (and 'statusLine') -> our command strings."""
-        from routing.claude_settings import is_ours
+        from routing.claude.settings import is_ours
 
         found: dict[str, list[str]] = {}
         hooks = (self.data or {}).get("hooks")
@@ -185,7 +185,7 @@ def check_hook_runs(s: _Settings) -> Check:
 def _installed_mode(settings: Path) -> str:
     """The --mode route install last used for this settings file ('' if unknown)."""
     try:
-        from routing import install_record
+        from routing.edits import record as install_record
 
         entry = install_record.get(settings) or {}
     except Exception:
@@ -213,13 +213,13 @@ def check_subagent_env(s: _Settings) -> Check:
 
 def check_default_model(s: _Settings) -> Check:
     name = "default model"
-    from routing.tiers import tier_of_model
+    from routing.core.tiers import tier_of_model
 
     saved = (s.data or {}).get("model")
     if not isinstance(saved, str) or not saved:
         return Check(name, OK, "no model saved in settings.json")
     try:
-        from routing.config import load
+        from routing.core.config import load
 
         default = str(load(strict=False).get("claude", "default_model"))
     except Exception:
@@ -234,7 +234,8 @@ def check_default_model(s: _Settings) -> Check:
 
 def check_shell_init() -> Check:
     name = "shell init"
-    from routing import login_shell, shell_setup
+    from routing.shell import detect as login_shell
+    from routing.shell import setup as shell_setup
 
     loaded = os.environ.get(shell_setup.LOADED_VAR)
     shell = loaded if loaded in login_shell.SUPPORTED else login_shell.detect()
@@ -259,7 +260,7 @@ def check_shell_init() -> Check:
 
 def _stale_init(shell: str, installed: Path) -> str:
     """Why the rendered init no longer matches what `route init` prints now, or ''."""
-    from routing import shell_setup
+    from routing.shell import setup as shell_setup
 
     try:
         current = installed.read_text(encoding="utf-8")
@@ -312,11 +313,11 @@ def check_state() -> Check:
 
 def check_config() -> Check:
     name = "config"
-    from routing.config import ConfigError, load
+    from routing.core.config import ConfigError, load
 
     try:
         conf = load(strict=True)
-        from routing.rules import compile_rules
+        from routing.router.rules import compile_rules
 
         compile_rules(conf.rule_layers())
     except ConfigError as e:
@@ -360,7 +361,7 @@ def check_tools() -> Check:
 
 def check_route_on_path() -> Check:
     name = "route on PATH"
-    from routing import passthrough
+    from routing.core import nettools as passthrough
 
     exe = shutil.which("route")
     net_tools = passthrough.system_route()

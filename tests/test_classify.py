@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.classify import classify
-from routing.decision import Context
-from routing.rules import compile_rules
-from routing.tiers import TIERS
+from routing.router.classify import classify
+from routing.router.decision import Context
+from routing.router.rules import compile_rules
+from routing.core.tiers import TIERS
 
 # A small table of cases no reasonable router could disagree on.
 UNAMBIGUOUS = [
@@ -110,7 +110,7 @@ def test_cached_rules_route_exactly_like_freshly_built_ones(isolated_home) -> No
     import json as _json
     from pathlib import Path
 
-    from routing import rules as r
+    from routing.router import rules as r
 
     fresh = r.RuleSet(r.builtin_data()["signals"])
     first = r.compile_rules()  # builds and writes the cache
@@ -129,7 +129,7 @@ def test_cached_rules_route_exactly_like_freshly_built_ones(isolated_home) -> No
 def test_corrupt_rules_cache_is_ignored(isolated_home) -> None:
     from pathlib import Path
 
-    from routing import rules as r
+    from routing.router import rules as r
 
     path = Path(r._cache_file())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +147,7 @@ def test_stems_match_inflected_words() -> None:
 def test_rules_cache_keeps_only_the_current_version(isolated_home) -> None:
     from pathlib import Path
 
-    from routing import rules as r
+    from routing.router import rules as r
 
     folder = Path(r._cache_file()).parent
     folder.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,8 @@ import pytest
 
 from conftest import npm_tool, require_tool
 from fake_anthropic import FakeAnthropic, agent_call, first_user_text
-from routing.classify import classify
-from routing.tiers import tier_of_model
+from routing.router.classify import classify
+from routing.core.tiers import tier_of_model
 
 LOOKUP_TASK = "Find where parse_config is defined in this repository and report the file and line."
 AUDIT_TASK = (

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing import claude_settings as cs
-from routing import install_record
+from routing.claude import settings as cs
+from routing.edits import record as install_record
 from routing.cli import main
 
 REALISTIC = """{

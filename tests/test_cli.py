@@ -150,7 +150,7 @@ def test_net_tools_arguments_reach_the_system_route(tmp_path: Path) -> None:
     (fake / "route").write_text("#!/bin/sh\necho \"net-tools route $*\"\n")
     (fake / "route").chmod(0o755)
     code = (
-        "import sys, routing.passthrough as p; p._SYSTEM_DIRS = (sys.argv[1],); "
+        "import sys, routing.core.nettools as p; p._SYSTEM_DIRS = (sys.argv[1],); "
         "from routing.cli import main; main(sys.argv[2:])"
     )
     r = subprocess.run([sys.executable, "-c", code, str(fake), "-n"], capture_output=True, text=True)
@@ -159,7 +159,7 @@ def test_net_tools_arguments_reach_the_system_route(tmp_path: Path) -> None:
 
 def test_net_tools_arguments_without_a_system_route_say_what_to_do(tmp_path: Path) -> None:
     code = (
-        "import routing.passthrough as p, shutil; p._SYSTEM_DIRS = (); shutil.which = lambda *a, **k: None; "
+        "import routing.core.nettools as p, shutil; p._SYSTEM_DIRS = (); shutil.which = lambda *a, **k: None; "
         "from routing.cli import main; main(['-n'])"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from routing import codex_profiles, owned_files
-from routing.config import load
+from routing.codex import profiles as codex_profiles
+
+from routing.edits import owned as owned_files
+from routing.core.config import load
 
 if sys.version_info >= (3, 11):
     import tomllib

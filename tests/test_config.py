@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from routing import config
+from routing.core import config
 
 
 def _user(home: Path, text: str) -> Path:
@@ -55,7 +55,7 @@ def test_project_file_is_found_walking_up(isolated_home: Path) -> None:
     (isolated_home / "a" / ".route.toml").write_text('[[rules]]\nname = "pay"\ntier = "opus"\nwords = ["ledger"]\n')
     c = config.load(cwd=str(isolated_home / "a" / "b" / "c"))
     assert len(c.rule_layers()) == 1
-    from routing.classify import classify
+    from routing.router.classify import classify
 
     assert classify("rename a field in the ledger model", rules=config.rules_for(c)).tier == "opus"
 
@@ -63,7 +63,7 @@ def test_project_file_is_found_walking_up(isolated_home: Path) -> None:
 def test_user_signal_regex_tables_are_validated_and_applied(isolated_home: Path) -> None:
     _user(isolated_home, '[signals.security]\nadd_regex = [{pattern = "\\\\bhsm\\\\d+\\\\b", needs = ["hsm"]}]\n')
     c = config.load()
-    from routing.classify import classify
+    from routing.router.classify import classify
 
     assert any("security" in r for r in classify("audit the hsm2 setup", rules=config.rules_for(c)).reasons)
     _user(isolated_home, '[signals.security]\nadd_regex = [{needs = ["hsm"]}]\n')

@@ -154,7 +154,7 @@ def test_shell_init_loaded_is_seen_from_the_environment(monkeypatch: pytest.Monk
     assert doctor.check_shell_init().status == "ok"
     monkeypatch.delenv("MODELROUTE_SHELL_INIT")
     monkeypatch.setenv("SHELL", "/bin/zsh")
-    monkeypatch.setattr("routing.login_shell._ancestors", lambda: [])
+    monkeypatch.setattr("routing.shell.detect._ancestors", lambda: [])
     check = doctor.check_shell_init()
     assert check.status == "warn" and "not installed for zsh" in check.detail
 
@@ -178,7 +178,7 @@ def test_every_check_has_a_line_even_on_an_empty_home() -> None:
 
 
 def test_stale_rendered_init_is_reported(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from routing import shell_setup
+    from routing.shell import setup as shell_setup
 
     monkeypatch.setenv("MODELROUTE_SHELL_INIT", "bash")
     for e in shell_setup.plan_install("bash", platform="linux").edits:

@@ -1,4 +1,4 @@
-"""routing.fileops: the safety rules for editing other programs' files."""
+"""routing.edits.fileops: the safety rules for editing other programs' files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from routing import fileops
-from routing.fileops import MODIFIED, NO_CHANGE, Change, FileOpsError
+from routing.edits import fileops
+from routing.edits.fileops import MODIFIED, NO_CHANGE, Change, FileOpsError
 
 
 def mode_of(p: Path) -> int:

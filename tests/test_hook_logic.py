@@ -6,9 +6,13 @@ import json
 
 import pytest
 
-from routing import advice, moves, session_model
-from routing.decision import Decision
-from routing.settings_reset import replace_model
+from routing.claude import advice
+
+from routing.state import session as moves
+
+from routing.claude import live_model as session_model
+from routing.router.decision import Decision
+from routing.claude.settings_reset import replace_model
 
 
 @pytest.mark.parametrize("current, target", [("opus", "sonnet"), ("sonnet", "haiku"), ("opus", "haiku")])

@@ -15,7 +15,7 @@ from hookrun import HOOKS, SID, prompt_payload, run_hook, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing import state
+from routing.state import store as state
 
 PROMPTS = [
     "where is parse_config defined?",

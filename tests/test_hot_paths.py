@@ -17,7 +17,7 @@ from hookrun import HOOKS, SID, prompt_payload, sample
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing import fastjson
+from routing.core import fastjson
 
 NEVER = {"click", "psutil", "dataclasses", "inspect", "tomllib", "tomli", "filelock", "pathlib", "typing", "copy"}
 
@@ -40,7 +40,7 @@ def imported_modules(cmd: list[str], stdin: bytes) -> set[str]:
 )
 def test_hooks_import_nothing_heavy(script: str, payload: dict) -> None:
     mods = imported_modules([str(HOOKS / script)], json.dumps(payload).encode())
-    assert "routing.state" in mods  # the probe works
+    assert "routing.state.store" in mods  # the probe works
     assert not mods & NEVER, sorted(mods & NEVER)
 
 
@@ -48,7 +48,7 @@ def test_the_status_line_needs_no_regex_engine_and_no_json_package() -> None:
     payload = json.dumps(dict(sample("statusline-stdin.json"), session_id=SID)).encode()
     for cmd in ([str(HOOKS / "status_line.py")], ["-m", "routing", "status", "--claude"]):
         mods = imported_modules(cmd, payload)
-        assert "routing.status_view" in mods
+        assert "routing.claude.statusline" in mods
         assert not mods & (NEVER | {"re", "json", "click"}), sorted(mods & (NEVER | {"re", "json"}))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing import login_shell
+from routing.shell import detect as login_shell
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from routing import rcfile
+from routing.shell import rcfile
 
 HOME = Path("/home/u")
 BLOCK = rcfile.render_block(HOME / ".local/share/modelroute/init.bash", HOME)

@@ -7,10 +7,12 @@ from datetime import timezone
 
 import pytest
 
-from routing import pricing, report_model
-from routing.report_scan import Progress
-from routing.dedup import dedup
-from routing.transcripts import INP, SIDE, SourceFile, entry
+from routing.report import pricing
+
+from routing.report import totals as report_model
+from routing.report.scan import Progress
+from routing.report.dedup import dedup
+from routing.report.sources import INP, SIDE, SourceFile, entry
 
 M = 1_000_000
 
@@ -145,7 +147,7 @@ def test_long_context_rates_on_a_what_if_model_are_applied_per_response() -> Non
 
 
 def test_streamed_totals_follow_a_copy_that_replaces_an_earlier_one() -> None:
-    from routing.dedup import Dedup
+    from routing.report.dedup import Dedup
 
     files = [SourceFile("claude", "/a/agent.jsonl", "p", "side"), SourceFile("claude", "/b.jsonl", "p", "main")]
     side = _e("msg_k", "req_k", sid="s", side=True, inp=100, file=0)

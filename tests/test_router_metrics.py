@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from routing.classify import classify
-from routing.evaluate import evaluate
+from routing.router.classify import classify
+from routing.router.evaluate import evaluate
 
 from conftest import IN_CI, SHARED
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing import shell_args
+from routing.shell import cmdline as shell_args
 
 
 @pytest.mark.parametrize("tool,args,prompt", [

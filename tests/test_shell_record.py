@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import time
 
-from routing import shell_record, state
+from routing.shell import record as shell_record
+
+from routing.state import store as state
 
 
 def test_escalation_needs_a_cheaper_call_of_the_same_tool_within_the_window():

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from routing import rcfile, shell_setup
+from routing.shell import rcfile
+
+from routing.shell import setup as shell_setup
 
 
 def fake_render(shell: str) -> str:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from routing import errorlog, state
+from routing.core import errorlog
+
+from routing.state import store as state
 
 
 def mode(path: str | Path) -> int:
@@ -155,7 +157,7 @@ def test_status_cache_keeps_its_mtime_when_unchanged() -> None:
 
 DRIVER = """
 import sys
-from routing import state
+from routing.state import store as state
 sid, n = sys.argv[1], int(sys.argv[2])
 ok = 0
 for i in range(n):
@@ -176,7 +178,7 @@ def test_many_processes_count_exactly() -> None:
 
 LOOPER = """
 import sys
-from routing import state
+from routing.state import store as state
 pad = "x" * 20000  # a big document makes a kill land mid-write often
 while True:
     def mutate(doc):

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import click
 
-from routing.config import Config, ConfigError, load
+from routing.core.config import Config, ConfigError, load
 
 
 def load_config(cwd: Optional[str] = None) -> Config:

@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from routing.classify import classify
+from routing.router.classify import classify
 from routing.commands import load_config
-from routing.config import rules_for
+from routing.core.config import rules_for
 
 
 @click.command()

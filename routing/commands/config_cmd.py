@@ -7,7 +7,7 @@ import os
 
 import click
 
-from routing import config as cfg
+from routing.core import config as cfg
 from routing.commands import load_config
 
 
@@ -53,7 +53,7 @@ def check() -> None:
         route config check && echo ok
     """
     conf = load_config()
-    from routing.rules import compile_rules
+    from routing.router.rules import compile_rules
 
     try:
         compile_rules(conf.rule_layers())

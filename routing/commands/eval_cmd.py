@@ -6,10 +6,10 @@ import json
 
 import click
 
-from routing.classify import classify
+from routing.router.classify import classify
 from routing.commands import load_config
-from routing.config import rules_for
-from routing.evaluate import evaluate, format_report
+from routing.core.config import rules_for
+from routing.router.evaluate import evaluate, format_report
 
 
 @click.command(name="eval")

@@ -7,11 +7,11 @@ from typing import Optional
 
 import click
 
-from routing.classify import classify
+from routing.router.classify import classify
 from routing.commands import load_config, read_prompt
-from routing.config import Config, rules_for
-from routing.decision import Context, Decision
-from routing.tiers import TIERS
+from routing.core.config import Config, rules_for
+from routing.router.decision import Context, Decision
+from routing.core.tiers import TIERS
 
 TOOLS = (("claude", "Claude Code"), ("codex", "Codex"), ("cursor", "Cursor"))
 

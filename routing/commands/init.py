@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from routing import shell_init
+from routing.shell import init as shell_init
 from routing.commands import load_config
 
 

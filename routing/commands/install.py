@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from routing.fileops import FileOpsError
+from routing.edits.fileops import FileOpsError
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -63,7 +63,9 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         route install --claude --mode simple
         route install --shell --login-shell zsh
     """
-    from routing import codex_profiles, installer, login_shell as detect
+    from routing.codex import profiles as codex_profiles
+    from routing import install as installer
+    from routing.shell import detect
     from routing.commands import load_config
 
     try:
@@ -119,7 +121,8 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
 
 
 def _project_claude(mode: str, dry_run: bool, follow: bool):  # type: ignore[no-untyped-def]
-    from routing import claude_settings, installer
+    from routing.claude import settings as claude_settings
+    from routing import install as installer
 
     part = installer.Part("Claude Code (project)")
     try:

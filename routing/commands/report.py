@@ -88,7 +88,7 @@ def _escalations() -> dict[str, int]:
     """Escalations per session from the state file, read-only; absent or corrupt means none."""
     import json
 
-    from routing import paths
+    from routing.core import paths
 
     try:
         with open(paths.state_dir() / "state.json", encoding="utf-8") as fh:
@@ -113,10 +113,12 @@ def _escalations() -> dict[str, int]:
 @click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
 def command(view: str, since: Optional[str], until: Optional[str], project: Optional[str], tz: Optional[str],
             as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int]) -> None:
-    from routing import report_model, report_render, report_scan
-    from routing.config import rules_for
-    from routing.pricing import PriceBook
-    from routing.dedup import Dedup
+    from routing.report import totals as report_model
+    from routing.report import render as report_render
+    from routing.report import scan as report_scan
+    from routing.core.config import rules_for
+    from routing.report.pricing import PriceBook
+    from routing.report.dedup import Dedup
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
@@ -139,7 +141,7 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
     report = report_model.build_groups(groups, files, tz_name, view, since_d, until_d,
                                        _escalations(), skipped, prompts, codex_tiers)
     if html:
-        from routing import report_html
+        from routing.report import html as report_html
 
         try:
             with open(html, "w", encoding="utf-8") as fh:

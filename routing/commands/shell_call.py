@@ -1,7 +1,7 @@
 """`route shell-call TOOL TIER -- ARGS`: the one process a shell wrapper starts.
 
 Hidden: the wrappers from `route init` call it; routing.cli normally runs it
-without click (routing.shell_call.fast_main). This command is the documented
+without click (routing.shell.call.fast_main). This command is the documented
 entry and handles --help and bad arguments.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from routing import shell_call
-from routing.tiers import TIERS
+from routing.shell import call as shell_call
+from routing.core.tiers import TIERS
 
 
 @click.command(hidden=True)

@@ -2,14 +2,14 @@
 
 Hidden: the shell's pre-exec hook calls it only for lines that start with
 codex, claude or cursor-agent. routing.cli normally runs it without click
-(routing.shell_hint.fast_main); this command is the documented entry.
+(routing.shell.hint.fast_main); this command is the documented entry.
 """
 
 from __future__ import annotations
 
 import click
 
-from routing import shell_hint
+from routing.shell import hint as shell_hint
 
 
 @click.command(hidden=True)

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from routing import status_view
 
 
 @click.command()
@@ -31,5 +30,10 @@ def command(as_json: bool, as_claude: bool) -> None:
     """
     if as_json and as_claude:
         raise click.UsageError("--json and --claude do not go together")
-    args = ["--claude"] if as_claude else ["--json"] if as_json else []
-    sys.exit(status_view.main(args))
+    if as_claude:
+        from routing.claude import statusline
+
+        sys.exit(statusline.run())
+    from routing.state import status
+
+    sys.exit(status.main(["--json"] if as_json else []))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from routing.fileops import FileOpsError
+from routing.edits.fileops import FileOpsError
 
 
 @click.command()
@@ -35,7 +35,7 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
         route uninstall --purge
         route uninstall --claude --project
     """
-    from routing import installer
+    from routing import install as installer
 
     try:
         installer.check_home()
@@ -45,7 +45,7 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
     parts = []
     if claude or not only:
         if project:
-            from routing import claude_settings
+            from routing.claude import settings as claude_settings
 
             part = installer.Part("Claude Code (project)")
             try:

@@ -1,0 +1,1 @@
+"""Claude Code: its home, the hooks, the statusLine, and the settings.json install."""

@@ -1,0 +1,187 @@
+"""What the UserPromptSubmit hook says about a routed prompt: the pure decision.
+
+Claude Code gives a hook no way to change the main model, so the hook can
+only advise. It speaks rarely:
+- silent when the live model fits (or when it does not know the live model);
+- up: one line with the `/model` command and why, not repeated for the same
+  tier within REPEAT_AFTER prompts; in enforce mode, the prompt is blocked once
+  and passes when sent again (recognised by its hash);
+- down: a one-off lookup is better delegated to a haiku subagent (told to
+  Claude, not the user); switching the main model down pays only when the
+  conversation is short enough that re-reading it uncached costs less than
+  the cheaper tier saves over the next few prompts (each model has its own
+  prompt cache).
+"""
+
+from __future__ import annotations
+
+from routing.router.decision import Decision
+from routing.core.tiers import TIERS, rank
+
+REPEAT_AFTER = 5  # prompts before the same suggestion may be shown again
+# Relative price per token (opus ~5x sonnet, ~20x haiku); only ratios matter.
+PRICE = {"haiku": 1.0, "sonnet": 4.0, "opus": 20.0}
+CACHE_READ = 0.1  # a cached input token costs this fraction of an uncached one
+CACHE_WRITE = 1.25  # writing the cache after a switch costs this much
+TURN_TOKENS = 4000  # new input plus output (weighted) per prompt, input-token equivalent
+DOWN_STREAK = 2  # consecutive prompts routed below the live tier before suggesting down
+SAVING_MARGIN = 0.8  # suggest a switch only when it costs at most this share of staying
+
+_TOPICS = (
+    ("architecture", "architecture"),
+    ("security", "security"),
+    ("concurrency", "concurrency"),
+    ("memory", "memory safety"),
+    ("performance", "performance"),
+    ("caching", "caching"),
+    ("spans many", "cross-cutting"),
+    ("heisenbug", "flaky bug"),
+    ("design", "design"),
+)
+_INTENT_LABEL = {
+    "lookup": "lookup",
+    "explain": "explanation",
+    "code": "routine coding",
+    "diagnose": "debugging",
+    "design": "design",
+    "task": "everyday",
+}
+
+
+def label(decision: Decision) -> str:
+    """A few words for why: `architecture/security task`, `routine coding task`."""
+    if decision.kind == "escalate":
+        return "the last answer fell short"
+    low = [r.lower() for r in decision.reasons if not r.startswith("not ")]
+    topics: list[str] = []
+    for key, name in _TOPICS:
+        if any(key in r for r in low) and name not in topics:
+            topics.append(name)
+    if topics:
+        return "/".join(topics[:2]) + " task"
+    return f"{_INTENT_LABEL.get(decision.intent, decision.intent or 'everyday')} task"
+
+
+def switch_cost(tier: str, context_tokens: int, prompts: int) -> float:
+    """Cost of the next `prompts` prompts after switching to `tier` (the cache starts cold)."""
+    first = PRICE[tier] * (CACHE_WRITE * context_tokens + TURN_TOKENS)
+    rest = PRICE[tier] * (CACHE_READ * context_tokens + TURN_TOKENS) * (prompts - 1)
+    return first + rest
+
+
+def stay_cost(tier: str, context_tokens: int, prompts: int) -> float:
+    return PRICE[tier] * (CACHE_READ * context_tokens + TURN_TOKENS) * prompts
+
+
+def switch_pays(current: str, target: str, context_tokens: int, prompts: int) -> bool:
+    """True when switching `current` -> `target` now is clearly cheaper over `prompts` prompts."""
+    return switch_cost(target, context_tokens, prompts) <= SAVING_MARGIN * stay_cost(current, context_tokens, prompts)
+
+
+class Advice:
+    """The hook's output, and what to remember about it in the session's `suggestions`."""
+
+    __slots__ = ("output", "key", "blocked_hash", "passed", "blocks")
+
+    def __init__(self, output: dict | None = None, key: str = "", blocked_hash: str = "", passed: bool = False):
+        self.output = output
+        self.key = key  # a user-visible suggestion was shown (dedupe key)
+        self.blocked_hash = blocked_hash  # enforce: blocked this prompt
+        self.passed = passed  # enforce: a blocked prompt came again and passes
+        self.blocks = bool(blocked_hash)
+
+    def apply(self, suggestions: dict, prompt_no: int) -> None:
+        """Remember this advice in the session record (no prompt text, a hash at most)."""
+        if self.key:
+            suggestions["last_key"] = self.key
+            suggestions["last_at"] = prompt_no
+            suggestions["shown"] = int(suggestions.get("shown") or 0) + 1
+            by = suggestions.setdefault("by_key", {})
+            by[self.key] = int(by.get(self.key) or 0) + 1
+        if self.blocked_hash:
+            suggestions["blocked_hash"] = self.blocked_hash
+            suggestions["blocked"] = int(suggestions.get("blocked") or 0) + 1
+        elif self.passed:
+            suggestions.pop("blocked_hash", None)
+        if self.output and "hookSpecificOutput" in self.output:
+            suggestions["delegations"] = int(suggestions.get("delegations") or 0) + 1
+
+    def as_suggestion(self) -> "Advice":
+        """The same advice without blocking (when the block could not be remembered)."""
+        if not self.blocks or not self.output:
+            return self
+        return Advice({"systemMessage": self.output["reason"].split(". ")[0]}, self.key)
+
+
+def _recently_shown(suggestions: dict, key: str, prompt_no: int) -> bool:
+    last_at = suggestions.get("last_at")
+    return (
+        suggestions.get("last_key") == key
+        and isinstance(last_at, int)
+        and prompt_no - last_at < REPEAT_AFTER
+    )
+
+
+def down_streak(recent: list, current: str) -> int:
+    """How many of the latest routed tiers (newest last) are below the live tier, in a row."""
+    n = 0
+    for tier in reversed(recent):
+        if tier not in TIERS or rank(tier) >= rank(current):
+            break
+        n += 1
+    return n
+
+
+def advise(
+    decision: Decision,
+    current: str | None,
+    *,
+    mode: str,
+    suggestions: dict,
+    prompt_no: int,
+    prompt_hash: str,
+    recent: list,
+    context_tokens: int,
+    model_for,
+) -> Advice:
+    """Decide what to say. `recent` holds routed tiers before this prompt, newest last."""
+    if mode == "off" or current not in TIERS or decision.kind == "continue":
+        return Advice()
+    want = decision.tier
+    model = model_for(want)
+    why = label(decision)
+    if rank(want) > rank(current):
+        key = f"up:{want}"
+        if mode == "enforce":
+            if suggestions.get("blocked_hash") == prompt_hash:
+                return Advice(passed=True)
+            reason = (
+                f"route: {why} needs {want}, and this session is on {current}. "
+                f"Run /model {model} and send the prompt again, or send it again unchanged to go ahead on {current}"
+            )
+            return Advice({"decision": "block", "reason": reason}, key, blocked_hash=prompt_hash)
+        if _recently_shown(suggestions, key, prompt_no):
+            return Advice()
+        return Advice({"systemMessage": f"route: {why} -> /model {model}"}, key)
+    if rank(want) < rank(current):
+        if want == "haiku" and decision.intent == "lookup":
+            return Advice(
+                {
+                    "hookSpecificOutput": {
+                        "hookEventName": "UserPromptSubmit",
+                        "additionalContext": (
+                            "modelroute: this prompt is a one-off lookup. Unless the answer is already in "
+                            "context, delegate it to a subagent (Agent tool, model \"haiku\") rather than "
+                            "searching in this conversation: a fraction of the cost, and this context stays small."
+                        ),
+                    }
+                }
+            )
+        streak = down_streak(recent, current) + 1
+        if streak < DOWN_STREAK or not switch_pays(current, want, context_tokens, min(streak + 2, 6)):
+            return Advice()
+        key = f"down:{want}"
+        if _recently_shown(suggestions, key, prompt_no):
+            return Advice()
+        return Advice({"systemMessage": f"route: {why} fits {want} -> /model {model} (short conversation: switching is cheap)"}, key)
+    return Advice()

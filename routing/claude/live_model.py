@@ -1,0 +1,101 @@
+"""Which model a Claude Code session is on right now, and counting moves between tiers.
+
+No hook input says so directly: UserPromptSubmit carries no model field. The
+evidence, newest first: the transcript's tail (a `/model X` command line, or
+the model named in the latest assistant reply), then what the statusLine or
+SessionStart last recorded in the state file. Only the transcript's last
+TAIL_BYTES are read, so a long session costs the same as a short one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from routing.core import fastjson
+from routing.state.session import count_escalation, observe  # noqa: F401  (re-exported for the hooks)
+from routing.core.tiers import tier_of_model
+
+TAIL_BYTES = 64 * 1024
+_MODEL_ARGS = re.compile(r"<command-args>\s*([^<]*?)\s*</command-args>")
+_MODEL_SET = re.compile(r"<local-command-stdout>\s*Set model to (?:\x1b\[[0-9;]*m)?([^\x1b<(]+)")
+
+
+def read_tail(path: str, limit: int = TAIL_BYTES) -> list[str]:
+    """The complete lines among the last `limit` bytes of a file; [] if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            start = max(0, size - limit)
+            f.seek(start)
+            data = f.read(limit)
+    except (OSError, ValueError, TypeError):
+        return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    if start > 0 and lines:
+        lines = lines[1:]  # the first one is cut
+    return lines
+
+
+def model_in_line(line: str) -> str | None:
+    """The model a transcript line shows the session on, if it shows one."""
+    if '"model"' not in line and "/model" not in line and "Set model to" not in line:
+        return None
+    try:
+        entry = fastjson.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or entry.get("isSidechain"):
+        return None
+    msg = entry.get("message")
+    if not isinstance(msg, dict):
+        return None
+    if entry.get("type") == "assistant":
+        model = msg.get("model")
+        # "<synthetic>" marks locally made replies (errors, interrupts): not a model.
+        return model if isinstance(model, str) and tier_of_model(model) else None
+    if entry.get("type") != "user":
+        return None
+    content = msg.get("content")
+    if not isinstance(content, str):
+        return None
+    if "<command-name>/model</command-name>" in content:
+        m = _MODEL_ARGS.search(content)
+        if m and tier_of_model(m.group(1)):
+            return m.group(1)
+    elif "<local-command-stdout>" in content and "Set model to" in content:
+        m = _MODEL_SET.search(content)
+        if m and tier_of_model(m.group(1).strip()):
+            return m.group(1).strip()
+    return None
+
+
+def model_from_transcript(path: str) -> str | None:
+    """The newest model evidence in the transcript's tail."""
+    if not path:
+        return None
+    for line in reversed(read_tail(path)):
+        model = model_in_line(line)
+        if model:
+            return model
+    return None
+
+
+def switched_with_model_command(path: str, limit: int = 32 * 1024 * 1024) -> str | None:
+    """The last `/model X` of a whole transcript (for SessionEnd, off the hot path)."""
+    last = None
+    try:
+        with open(path, "rb") as f:
+            seen = 0
+            for raw in f:
+                seen += len(raw)
+                if seen > limit:
+                    break
+                if b"/model</command-name>" in raw:
+                    model = model_in_line(raw.decode("utf-8", "replace"))
+                    if model:
+                        last = model
+    except (OSError, TypeError, ValueError):
+        return None
+    return last

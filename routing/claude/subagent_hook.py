@@ -1,0 +1,137 @@
+"""PreToolUse for the Agent (formerly Task) tool: send each subagent to the tier its task needs.
+
+Claude Code applies `updatedInput` from a PreToolUse hook that allows the
+call, so the hook returns the whole tool input plus `model`. The subagent's
+model is chosen, highest priority first, by CLAUDE_CODE_SUBAGENT_MODEL, the
+tool input's `model`, the agent file's frontmatter, then the parent's model.
+So the hook stands aside when a higher-priority choice exists: the variable
+is set (it would override us anyway: per-task routing is off then), the input
+names a model, or the agent's frontmatter (or the built-in Explore agent,
+which asks for haiku) pins one. `claude.subagent_model` in the config pins
+every subagent to that model; `claude.subagent_routing = false` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from routing.core import config
+
+from routing.core import errorlog
+
+from routing.claude import live_model as session_model
+
+from routing.state import store as state
+from routing.router.classify import classify
+from routing.claude.hook_io import text
+from routing.core.tiers import TIERS, rank, tier_of_model
+
+SUBAGENT_TOOLS = ("Agent", "Task")
+# The Agent tool's `model` enum in Claude Code 2.1.x.
+TOOL_MODELS = ("sonnet", "opus", "haiku", "fable")
+BUILTIN_PINNED = {"Explore": "haiku"}
+ENV_OVERRIDE = "CLAUDE_CODE_SUBAGENT_MODEL"
+_FRONTMATTER_MODEL = re.compile(r"^model:\s*['\"]?([\w.\-\[\]]+)", re.M)
+
+
+def tool_model(cfg: config.Config, tier: str) -> str:
+    """The tool-input value for a tier: the configured Claude model if the enum accepts it, else the alias."""
+    configured = cfg.model_for("claude", tier)
+    return configured if configured in TOOL_MODELS else tier
+
+
+def claude_dir() -> str:
+    env = os.environ.get("CLAUDE_CONFIG_DIR")
+    return env if env else os.path.join(os.path.expanduser("~"), ".claude")
+
+
+def frontmatter_model(agent_type: str, cwd: str | None) -> str | None:
+    """The `model:` an agent file pins (project agent first, then the user's), if any."""
+    if not agent_type or "/" in agent_type or agent_type.startswith("."):
+        return None
+    dirs = [os.path.join(cwd, ".claude", "agents")] if cwd else []
+    dirs.append(os.path.join(claude_dir(), "agents"))
+    for d in dirs:
+        try:
+            with open(os.path.join(d, agent_type + ".md"), encoding="utf-8", errors="replace") as f:
+                head = f.read(8192)
+        except OSError:
+            continue
+        if not head.startswith("---"):
+            return None
+        end = head.find("\n---", 3)
+        m = _FRONTMATTER_MODEL.search(head[: end if end > 0 else len(head)])
+        value = m.group(1) if m else None
+        return None if value in (None, "inherit") else value
+    return BUILTIN_PINNED.get(agent_type)
+
+
+def handle(payload: dict) -> dict | None:
+    if payload.get("tool_name") not in SUBAGENT_TOOLS:
+        return None
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_input, dict):
+        return None
+    cwd = text(payload.get("cwd"), 4096) or None
+    cfg = config.load(cwd, strict=False)
+    for w in cfg.warnings:
+        errorlog.log("config", w)
+    if not cfg.get("claude", "subagent_routing"):
+        return None
+
+    ask = "\n\n".join(s for s in (text(tool_input.get("description"), 2000), text(tool_input.get("prompt"))) if s)
+    routed = classify(ask, None, config.rules_for(cfg)).tier
+    agent_type = text(tool_input.get("subagent_type"), 200)
+
+    # Who picks the model, highest priority first (see the module docstring).
+    pinned = str(cfg.get("claude", "subagent_model") or "")
+    chosen, by = None, ""
+    if os.environ.get(ENV_OVERRIDE):
+        chosen, by = os.environ[ENV_OVERRIDE], "env"
+    elif isinstance(tool_input.get("model"), str) and tool_input.get("model"):
+        chosen, by = tool_input["model"], "input"
+    elif pinned:
+        chosen, by = pinned, "config"
+    else:
+        fm = frontmatter_model(agent_type, cwd)
+        if fm:
+            chosen, by = fm, "agent"
+
+    out = None
+    if by == "config" and chosen not in TOOL_MODELS:
+        chosen = tier_of_model(chosen)  # the tool's enum takes aliases only
+        if chosen is None:
+            errorlog.log("PreToolUse", f"claude.subagent_model {pinned!r} names no Claude model family: ignored")
+            by = ""
+    if by in ("", "config"):
+        model = chosen if by == "config" else tool_model(cfg, routed)
+        reason = (
+            f"modelroute: subagent pinned to {model} by claude.subagent_model"
+            if by == "config"
+            else f"modelroute: subagent task routed to {routed}"
+        )
+        out = {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "allow",
+                "permissionDecisionReason": reason,
+                "updatedInput": {**tool_input, "model": model},
+            }
+        }
+    effective = tier_of_model(chosen) if chosen else routed
+    sid = text(payload.get("session_id"), 200) or "unknown"
+
+    def record(doc: dict) -> None:
+        r = state.session(doc, sid, "claude")
+        subs = r.setdefault("subagents", {})
+        if effective in TIERS:
+            subs[effective] = int(subs.get(effective) or 0) + 1
+        if by:
+            key = f"by_{by}"
+            subs[key] = int(subs.get(key) or 0) + 1
+        if effective in TIERS and rank(effective) > rank(routed):
+            session_model.count_escalation(r, "subagent")
+
+    state.update_detached(record)
+    return out

@@ -1,0 +1,1 @@
+"""The Codex CLI: its home and the quick/deep profiles modelroute installs."""

@@ -1,0 +1,287 @@
+"""Layered configuration: built-in defaults, then the user's file, then the project's.
+
+Files:
+  $XDG_CONFIG_HOME/modelroute/config.toml   the user's settings
+  .route.toml (nearest, walking up)          a team's settings, committed to a repo
+
+Each layer overrides the one before, key by key. `signals` tables tune the
+classifier's lexicons and `[[rules]]` add team rules (see routing.router.rules).
+The CLI loads strictly and reports the file, line and key of a mistake; the
+hooks load leniently, skipping a broken layer with a warning, so a typo in a
+config file never stands between a user and their prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-up time
+    from pathlib import Path
+    from typing import Any, Mapping, Optional
+
+from routing.core import paths
+from routing.core.tiers import TIERS
+
+DEFAULTS: dict[str, Any] = {
+    "models": {
+        "claude": {"haiku": "haiku", "sonnet": "sonnet", "opus": "opus"},
+        "codex": {"haiku": "gpt-5-nano", "sonnet": "gpt-5", "opus": "gpt-5.2"},
+        "cursor": {"haiku": "claude-haiku-4", "sonnet": "claude-sonnet-4", "opus": "claude-opus-4"},
+    },
+    "codex": {"deep_effort": "high"},
+    "claude": {
+        # suggest: one line when another model fits; off: record only;
+        # enforce: block a prompt routed above the live model, once.
+        "mode": "suggest",
+        "subagent_routing": True,
+        # A model to pin every subagent to ("" = route each task).
+        "subagent_model": "",
+        "reset_model_on_exit": True,
+        "default_model": "sonnet",
+    },
+    "shell": {"escalation_window_minutes": 15, "hints": True},
+    "report": {"days": 30, "prices": {}},
+}
+
+CHOICES = {
+    ("claude", "mode"): ("suggest", "off", "enforce"),
+    ("codex", "deep_effort"): ("minimal", "low", "medium", "high", "xhigh"),
+}
+# Tables whose keys are free-form (model names, price entries).
+_FREE_TABLES = {("report", "prices")}
+_SIGNAL_FIELDS = {
+    "reason": str,
+    **{f"{p}{f}": list for f in ("words", "substrings", "regex") for p in ("", "add_", "remove_")},
+}
+_RULE_FIELDS = {"name": str, "tier": str, "mode": str, "reason": str, "words": list, "substrings": list, "regex": list}
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with where and why."""
+
+    def __init__(self, path: Path, message: str, line: Optional[int] = None, key: str = "") -> None:
+        self.path, self.line, self.key = path, line, key
+        where = f"{path}" + (f", line {line}" if line else "") + (f", key '{key}'" if key else "")
+        super().__init__(f"{where}: {message}")
+
+
+class Config:
+    """The merged settings plus the layers they came from."""
+
+    def __init__(self, data: dict[str, Any], layers: list[tuple[Path, dict[str, Any]]], warnings: list[str]):
+        self.data = data
+        self.layers = layers
+        self.warnings = warnings
+
+    def get(self, section: str, key: str) -> Any:
+        return self.data[section][key]
+
+    def model_for(self, tool: str, tier: str) -> str:
+        return str(self.data["models"][tool][tier])
+
+    def rule_layers(self) -> list[dict[str, Any]]:
+        return [layer for _, layer in self.layers if "signals" in layer or "rules" in layer]
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(text)
+
+
+def _line_of(text: str, key: str) -> Optional[int]:
+    leaf = re.escape(key.split(".")[-1])
+    pat = re.compile(rf"^\s*(?:\[+\s*)?(?:[\w.\"-]*\.)?\"?{leaf}\"?\s*(?:=|\]|\.)", re.M)
+    m = pat.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
+    def fail(key: str, msg: str) -> None:
+        raise ConfigError(path, msg, _line_of(text, key), key)
+
+    for section, value in layer.items():
+        if section == "signals":
+            if not isinstance(value, dict):
+                fail("signals", "must be a table of [signals.NAME] tables")
+            for name, spec in value.items():
+                if not isinstance(spec, dict):
+                    fail(f"signals.{name}", "must be a table")
+                for k, v in spec.items():
+                    want = _SIGNAL_FIELDS.get(k)
+                    if want is None:
+                        fail(f"signals.{name}.{k}", f"unknown field (known: {', '.join(sorted(_SIGNAL_FIELDS))})")
+                    if not isinstance(v, want):
+                        fail(f"signals.{name}.{k}", f"must be a {'list of strings' if want is list else 'string'}")
+                for rx in spec.get("regex", []) + spec.get("add_regex", []):
+                    _check_regex(fail, f"signals.{name}.regex", rx)
+            continue
+        if section == "rules":
+            if not isinstance(value, list):
+                fail("rules", "must be an array of tables: [[rules]]")
+            for i, rule in enumerate(value):
+                for k, v in rule.items():
+                    if k not in _RULE_FIELDS:
+                        fail(f"rules.{k}", f"unknown field in rule #{i + 1} (known: {', '.join(_RULE_FIELDS)})")
+                    if not isinstance(v, _RULE_FIELDS[k]):
+                        fail(f"rules.{k}", f"rule #{i + 1}: must be a {_RULE_FIELDS[k].__name__}")
+                for k in ("name", "tier"):
+                    if k not in rule:
+                        fail("rules", f"rule #{i + 1} needs '{k}'")
+                if rule["tier"] not in TIERS:
+                    fail("rules.tier", f"rule #{i + 1}: tier must be one of {', '.join(TIERS)}")
+                if rule.get("mode", "set") not in ("set", "floor", "ceiling"):
+                    fail("rules.mode", f"rule #{i + 1}: mode must be set, floor or ceiling")
+                for rx in rule.get("regex", []):
+                    _check_regex(fail, "rules.regex", rx)
+            continue
+        if section not in DEFAULTS:
+            fail(section, f"unknown section (known: {', '.join(list(DEFAULTS) + ['signals', 'rules'])})")
+        _validate_table(fail, section, value, DEFAULTS[section])
+        if section == "report":
+            _check_report(fail, value)
+
+
+def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, Any]) -> None:
+    if not isinstance(value, dict):
+        fail(prefix, "must be a table")
+    for key, v in value.items():
+        dotted = f"{prefix}.{key}"
+        if key not in default:
+            if tuple(prefix.split(".")) in _FREE_TABLES:
+                continue
+            fail(dotted, f"unknown key (known: {', '.join(default)})")
+        d = default[key]
+        if isinstance(d, dict):
+            _validate_table(fail, dotted, v, d)
+            continue
+        if isinstance(d, bool) and not isinstance(v, bool):
+            fail(dotted, "must be true or false")
+        elif isinstance(d, int) and not isinstance(d, bool) and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            fail(dotted, "must be a number")
+        elif isinstance(d, str) and not isinstance(v, str):
+            fail(dotted, "must be a string")
+        choices = CHOICES.get(tuple(dotted.split(".")))  # type: ignore[arg-type]
+        if choices and v not in choices:
+            fail(dotted, f"must be one of {', '.join(choices)}")
+
+
+def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
+    days = report.get("days", 1)
+    if not isinstance(days, bool) and isinstance(days, (int, float)) and days < 1:
+        fail("report.days", "must be at least 1")
+    prices = report.get("prices", {})
+    if not isinstance(prices, dict) or not prices:
+        return
+    from routing.report.pricing import PRICES, normalize, parse_override  # only when a file sets prices
+
+    for model, spec in prices.items():
+        try:
+            parse_override(str(model), spec, PRICES.get(normalize(str(model))))
+        except ValueError as e:
+            fail(f"report.prices.{model}", str(e))
+
+
+def _check_regex(fail: Any, key: str, rx: Any) -> None:
+    if isinstance(rx, dict):
+        if not isinstance(rx.get("pattern"), str):
+            fail(key, "a regex table needs a string 'pattern' (and optional 'needs' / 'needs_words', lists of strings)")
+        rx = rx["pattern"]
+    elif not isinstance(rx, str):
+        fail(key, "regex entries are strings or {pattern, needs} tables")
+    try:
+        re.compile(rx)
+    except re.error as e:
+        fail(key, f"invalid regular expression {rx!r}: {e}")
+
+
+def read_layer(path: Path) -> dict[str, Any]:
+    """Parse and validate one file; raises ConfigError with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, f"not UTF-8 text ({e.reason})") from None
+    except OSError as e:
+        raise ConfigError(path, f"cannot read: {e.strerror or e}") from None
+    try:
+        layer = _toml_loads(text)
+    except Exception as e:  # tomllib.TOMLDecodeError; message carries line and column
+        m = re.search(r"line (\d+)", str(e))
+        raise ConfigError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None) from None
+    _validate(path, text, layer)
+    return layer
+
+
+def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> None:
+    for key, value in layer.items():
+        if key in ("signals", "rules"):
+            continue  # applied by routing.router.rules, layer by layer
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = _copy(value)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of TOML data (dicts, lists, scalars), without importing copy."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _layer_files(cwd: Optional[str] = None) -> list[str]:
+    found = [paths.user_config_file_str()]
+    project = paths.find_project_config_str(cwd)
+    if project is not None:
+        found.append(project)
+    return found
+
+
+def layer_paths(cwd: Optional[str] = None) -> list[Path]:
+    from pathlib import Path
+
+    return [Path(p) for p in _layer_files(cwd)]
+
+
+def load(cwd: Optional[str] = None, strict: bool = True) -> Config:
+    """Merge defaults with the user and project files that exist."""
+    data = _copy(DEFAULTS)
+    layers: list[tuple[Path, dict[str, Any]]] = []
+    warnings: list[str] = []
+    for name in _layer_files(cwd):
+        if not os.path.isfile(name):
+            continue
+        from pathlib import Path  # only once a file exists (tomllib costs more anyway)
+
+        path = Path(name)
+        try:
+            layer = read_layer(path)
+        except ConfigError as e:
+            if strict:
+                raise
+            warnings.append(f"skipped {e}")
+            continue
+        layers.append((path, layer))
+        _merge(data, layer)
+    return Config(data, layers, warnings)
+
+
+def rules_for(config: Config) -> Any:
+    """The classifier's rule set for this config (the built-in one when untouched)."""
+    from routing.router.classify import default_rules
+    from routing.router.rules import compile_rules
+
+    layers = config.rule_layers()
+    if not layers:
+        return default_rules()
+    try:
+        return compile_rules(layers)
+    except (ValueError, KeyError, TypeError) as e:
+        config.warnings.append(f"custom rules skipped: {e}")
+        return default_rules()

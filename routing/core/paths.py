@@ -1,0 +1,105 @@
+"""Where modelroute keeps its files: the XDG base directories, resolved per call.
+
+Resolved on every call (not at import) so tests and users can point HOME or
+the XDG variables elsewhere at any time.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pathlib costs the hooks ~3 ms at start-up: imported only when a Path is made
+    from pathlib import Path
+
+APP = "modelroute"
+PROJECT_CONFIG_NAME = ".route.toml"
+
+
+def _path(p: str) -> Path:
+    from pathlib import Path
+
+    return Path(p)
+
+
+# -- str forms, for the hot paths (hooks, status line) -----------------------------
+
+
+def home_str() -> str:
+    return os.environ.get("HOME") or os.path.expanduser("~")
+
+
+def _xdg(var: str, default: str) -> str:
+    value = os.environ.get(var, "")
+    # The XDG spec says relative paths are invalid and must be ignored.
+    if value and os.path.isabs(value):
+        return value
+    return os.path.join(home_str(), default)
+
+
+def config_dir_str() -> str:
+    return os.path.join(_xdg("XDG_CONFIG_HOME", ".config"), APP)
+
+
+def state_dir_str() -> str:
+    return os.path.join(_xdg("XDG_STATE_HOME", ".local/state"), APP)
+
+
+def user_config_file_str() -> str:
+    return os.path.join(config_dir_str(), "config.toml")
+
+
+def find_project_config_str(start: str | os.PathLike[str] | None = None) -> str | None:
+    """Walk up from `start` (default: the cwd) to the first `.route.toml`."""
+    try:
+        here = os.path.realpath(start or os.getcwd())
+    except (OSError, ValueError):
+        return None
+    while True:
+        candidate = os.path.join(here, PROJECT_CONFIG_NAME)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+# -- Path forms ---------------------------------------------------------------------
+
+
+def home() -> Path:
+    return _path(home_str())
+
+
+def config_dir() -> Path:
+    return _path(config_dir_str())
+
+
+def state_dir() -> Path:
+    return _path(state_dir_str())
+
+
+def data_dir() -> Path:
+    return _path(os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), APP))
+
+
+def cache_dir() -> Path:
+    return _path(os.path.join(_xdg("XDG_CACHE_HOME", ".cache"), APP))
+
+
+def user_config_file() -> Path:
+    return _path(user_config_file_str())
+
+
+def find_project_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """Walk up from `start` (default: the cwd) to the first `.route.toml`."""
+    found = find_project_config_str(start)
+    return _path(found) if found else None
+
+
+def package_root() -> Path:
+    """The `routing` package directory (installed, or in a source tree)."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent

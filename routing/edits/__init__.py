@@ -1,0 +1,1 @@
+"""Safe edits of other programs' files: plan, show, apply, and remember what is ours."""

@@ -1,0 +1,61 @@
+"""What `route install` added to each file it edited, so uninstall removes exactly that.
+
+File: `$XDG_STATE_HOME/modelroute/installed.json` (0600, dir 0700), version 1:
+    {"version": 1, "files": {"<absolute path>": {"created": true, "added": ["model", ...]}}}
+`created` says the file did not exist before we wrote it; `added` lists the
+settings keys (dotted paths) we introduced. Deleting this file is safe:
+uninstall then falls back to what it can infer (our `modelroute` markers and
+the `.modelroute-backup` copy), and keeps anything it cannot attribute to us.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from routing.edits import fileops
+
+from routing.core import paths
+
+VERSION = 1
+
+
+def record_file() -> "os.PathLike[str]":
+    return paths.state_dir() / "installed.json"
+
+
+def _load() -> dict[str, Any]:
+    try:
+        with open(record_file(), encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return {"version": VERSION, "files": {}}
+    if not isinstance(doc, dict) or not isinstance(doc.get("files"), dict):
+        return {"version": VERSION, "files": {}}
+    return doc
+
+
+def get(path: "os.PathLike[str] | str") -> dict[str, Any] | None:
+    entry = _load()["files"].get(os.path.abspath(path))
+    return entry if isinstance(entry, dict) else None
+
+
+def put(path: "os.PathLike[str] | str", entry: dict[str, Any] | None) -> None:
+    """Store (or with None, forget) the entry for `path`."""
+    doc = _load()
+    key = os.path.abspath(path)
+    if entry is None:
+        if key not in doc["files"]:
+            return
+        doc["files"].pop(key)
+    else:
+        if doc["files"].get(key) == entry:
+            return
+        doc["files"][key] = entry
+    target = paths.state_dir()
+    try:
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise fileops.FileOpsError(f"cannot create {target}: {e.strerror or e}") from None
+    fileops.atomic_write(record_file(), json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=0o600)

@@ -1,0 +1,160 @@
+"""Find and read the usage that Claude Code and Codex record in their transcripts.
+
+Claude Code writes one JSON object a line to `projects/<project>/<session>.jsonl`
+(subagents: `projects/<project>/<session>/subagents/agent-*.jsonl`, which belong
+to the parent session). Assistant lines carry `message.model` and
+`message.usage`; a response written as several lines repeats its usage, so
+entries are deduplicated the way ccusage 20.x does it (`routing.report.dedup`).
+Codex writes `$CODEX_HOME/sessions/**/rollout-*.jsonl`, with the model in
+`turn_context` lines and usage in `event_msg` lines of type `token_count`.
+
+Reading never fails the report: a malformed line, a truncated last line (a
+session still being written) or an unreadable file is skipped and counted.
+This module finds the files and defines the entry both parsers return
+(`routing.report.claude_log`, `routing.report.codex_log`): compact tuples, never
+prompt text (prompts are classified where they are read, and only the tier
+leaves the worker).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple, Optional
+
+# Entry tuple layout (kept as a plain tuple: 100k of them must be cheap to
+# pickle between processes and to hold). KEY and MKEY are hashes of the
+# dedup keys (see `entry`): ints pickle and compare faster than the ids.
+KEY, MKEY, TS, MODEL, INP, OUT, CW5, CW1, CR, SIDE, ROUTED, SWITCH, FILE = range(13)
+_INTERN: dict[str, str] = {}
+
+
+def entry(mid: Optional[str], rid: Optional[str], sid: str, ts: float, model: Optional[str], inp: int, out: int,
+          cw5: int, cw1: int, cr: int, side: bool, routed: Optional[str], switch: bool, file: int) -> tuple:
+    """One response's usage. KEY: message.id + requestId (or + session when requestId is missing);
+    MKEY: message.id + session, for sidechain replays; both None without a message.id.
+    The hashes are Python's, identical in the fork()ed workers and the parent (64-bit: a
+    collision among even millions of responses is vanishingly unlikely)."""
+    if mid is None:
+        key = mkey = None
+    else:
+        key = hash((mid, rid)) if rid is not None else hash((mid, None, sid))
+        mkey = hash((mid, sid))
+    if model is not None:
+        model = _INTERN.setdefault(model, model)  # one string per model: a smaller pickle
+    return (key, mkey, ts, model, inp, out, cw5, cw1, cr, side, routed, switch, file)
+
+class SourceFile(NamedTuple):
+    tool: str  # "claude" or "codex"
+    path: str
+    project: str
+    session: str
+
+
+class FileResult(NamedTuple):
+    index: int
+    entries: list  # list of entry tuples
+    bad_lines: int
+    unreadable: bool
+    prompts: int
+
+
+def claude_roots() -> list[Path]:
+    """`$CLAUDE_CONFIG_DIR` (comma-separated) else ~/.config/claude and ~/.claude, with a projects/ dir."""
+    env = os.environ.get("CLAUDE_CONFIG_DIR", "").strip()
+    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
+    if env:
+        dirs = [Path(os.path.expanduser(p.strip())) for p in env.split(",") if p.strip()]
+    else:
+        dirs = [home / ".config" / "claude", home / ".claude"]
+    seen: set[str] = set()
+    out = []
+    for d in dirs:
+        proj = d / "projects"
+        try:
+            key = str(proj.resolve())
+        except OSError:
+            continue
+        if key not in seen and proj.is_dir():
+            seen.add(key)
+            out.append(proj)
+    return out
+
+
+def codex_root() -> Optional[Path]:
+    env = os.environ.get("CODEX_HOME", "").strip()
+    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
+    sessions = (Path(env) if env else home / ".codex") / "sessions"
+    return sessions if sessions.is_dir() else None
+
+
+def find_files(project: Optional[str] = None) -> list[SourceFile]:
+    """Every transcript to read, with the project and session it belongs to."""
+    found: list[SourceFile] = []
+    for root in claude_roots():
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                if not name.endswith(".jsonl"):
+                    continue
+                full = os.path.join(dirpath, name)
+                parts = Path(os.path.relpath(full, root)).parts
+                if len(parts) < 2:
+                    continue
+                proj = parts[0]
+                session = parts[1][: -len(".jsonl")] if len(parts) == 2 else parts[1]
+                if project is not None and not _project_matches(project, proj):
+                    continue
+                found.append(SourceFile("claude", full, proj, session))
+    croot = codex_root()
+    if croot is not None:
+        for dirpath, _dirs, files in os.walk(croot):
+            for name in files:
+                if name.startswith("rollout-") and name.endswith(".jsonl"):
+                    full = os.path.join(dirpath, name)
+                    found.append(SourceFile("codex", full, "codex", name[len("rollout-"): -len(".jsonl")]))
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+def _project_matches(wanted: str, proj_dir: str) -> bool:
+    """--project takes the directory name (`-home-dev-proj`), a path, or a path's last part."""
+    if wanted == proj_dir:
+        return True
+    encoded = wanted.replace("/", "-").replace(".", "-").replace("_", "-")
+    return encoded == proj_dir or proj_dir.endswith("-" + wanted.strip("/").replace("/", "-"))
+
+
+_DAY_EPOCH: dict[str, float] = {}
+
+
+def parse_ts(value: Any) -> Optional[float]:
+    """Epoch seconds of an ISO 8601 time with a zone; Claude Code's `...T10:00:00.000Z` on a fast path."""
+    if not isinstance(value, str) or not value:
+        return None
+    if len(value) == 24 and value[10] == "T" and value[23] == "Z" and value[19] == ".":
+        day = _DAY_EPOCH.get(value[:10])
+        if day is None:
+            try:
+                day = datetime.fromisoformat(value[:10] + "T00:00:00+00:00").timestamp()
+            except ValueError:
+                return None
+            _DAY_EPOCH[value[:10]] = day
+        try:
+            return day + int(value[11:13]) * 3600 + int(value[14:16]) * 60 + int(value[17:19]) + int(value[20:23]) / 1000
+        except ValueError:
+            return None
+    try:
+        if value.endswith("Z"):
+            value = value[:-1] + "+00:00"
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        return None
+    return dt.timestamp()
+
+
+def to_int(v: Any) -> int:
+    """A token count as recorded, or 0 for anything that is not a positive integer."""
+    return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 0

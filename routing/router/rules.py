@@ -1,0 +1,274 @@
+"""Load the classifier's rule set (built-in data plus user layers) and compile it.
+
+Phrases are matched as token n-grams through a dict rather than as one large
+regex alternation: Python's `re` tries every branch at every position, and
+the router has to sustain tens of thousands of prompts a second.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+
+from routing.core.tiers import TIERS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
+    from typing import Any, Iterable, Mapping
+
+BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
+# Hyphens and dots split words ("race-condition" is "race condition") the same
+# way in lexicons and prompts; apostrophes stay inside ("what's").
+CACHE_LAYOUT = 2  # bump when RuleSet._STATE changes
+STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
+TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class LazyPattern:
+    """A regex compiled on first use.
+
+    A hook process classifies one prompt and most patterns sit behind gates
+    that never open for it; compiling them all up front (re's compiler is
+    pure Python) would cost more than the classification. A pattern that
+    fails to compile matches nothing: classify() must never raise.
+    """
+
+    __slots__ = ("source", "flags", "_rx")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self._rx: "re.Pattern[str] | None | bool" = None
+
+    def _get(self) -> "re.Pattern[str] | None":
+        if self._rx is None:
+            try:
+                self._rx = re.compile(self.source, self.flags)
+            except re.error:
+                self._rx = False
+        return self._rx or None
+
+    def search(self, text: str) -> "re.Match[str] | None":
+        rx = self._get()
+        return rx.search(text) if rx else None
+
+    def sub(self, repl: Any, text: str) -> str:
+        rx = self._get()
+        return rx.sub(repl, text) if rx else text
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(TOKEN.findall(text.lower()))
+
+
+class UserRule:
+    """A team or user rule: if it matches, it sets (or bounds) the tier."""
+
+    __slots__ = ("name", "tier", "mode", "reason", "phrases", "substrings", "regexes")
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.name = str(spec["name"])
+        self.tier = str(spec["tier"])
+        if self.tier not in TIERS:
+            raise ValueError(f"rule {self.name!r}: tier must be one of {', '.join(TIERS)}")
+        self.mode = str(spec.get("mode", "set"))
+        if self.mode not in ("set", "floor", "ceiling"):
+            raise ValueError(f"rule {self.name!r}: mode must be set, floor or ceiling")
+        self.reason = str(spec.get("reason") or f"rule {self.name!r}")
+        self.phrases = frozenset(tokens(w) for w in spec.get("words", ()) if tokens(w))
+        self.substrings = tuple(str(s).lower() for s in spec.get("substrings", ()))
+        self.regexes = tuple(re.compile(r, re.I) for r in spec.get("regex", ()))
+
+
+class RuleSet:
+    """Compiled lexicons: phrase n-grams, raw substrings and regexes per signal."""
+
+    # What the marshal cache holds: everything but compiled objects, so a
+    # hook process rebuilds nothing from the ~2,000 phrases.
+    _STATE = ("reasons", "phrases", "substrings", "regex_specs", "rule_specs", "gates", "word_gates", "lengths", "stems")
+
+    def __init__(
+        self, signals: Mapping[str, Mapping[str, Any]] = {}, rules: Iterable[Mapping[str, Any]] = (), *, state: Any = None
+    ) -> None:
+        if state is not None:
+            self._load(state)
+            return
+        self.reasons: dict[str, str] = {}
+        self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.substrings: list[tuple[str, str]] = []
+        # (pattern, signal, gate): the pattern is tried only when one of the
+        # gate's substrings is in the text (no gate: always).
+        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+        grouped: dict[tuple[str, ...], list[str]] = {}
+        for name, spec in signals.items():
+            self.reasons[name] = str(spec.get("reason", name))
+            for w in spec.get("words", ()):
+                key = tokens(w)
+                if len(key) == 1 and str(w).endswith("*") and len(key[0]) >= STEM_MIN:
+                    key = (key[0] + "*",)  # a stem: any word starting with it
+                if key:
+                    grouped.setdefault(key, []).append(name)
+            for s in spec.get("substrings", ()):
+                self.substrings.append((str(s).lower(), name))
+            for r in spec.get("regex", ()):
+                if isinstance(r, dict):
+                    pattern = str(r["pattern"])
+                    needs = tuple(str(x).lower() for x in r.get("needs", ()))
+                    words = tuple(str(x).lower() for x in r.get("needs_words", ()))
+                else:
+                    pattern, needs, words = str(r), (), ()
+                specs.append((pattern, name, needs, words))
+        self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+        self.regex_specs = specs
+        self.rule_specs = [dict(r) for r in rules]
+        # Every gate once: a prompt is searched for each substring just once,
+        # and word gates are a set intersection with the prompt's words.
+        self.gates = tuple(sorted({g for _, _, needs, _ in specs for g in needs}))
+        self.word_gates = frozenset(w for _, _, _, words in specs for w in words)
+        # first word -> the lengths of phrases starting with it, longest first
+        by_first: dict[str, set[int]] = {}
+        for k in self.phrases:
+            by_first.setdefault(k[0], set()).add(len(k))
+        self.lengths = {w: tuple(sorted(ls, reverse=True)) for w, ls in by_first.items()}
+        # stems ("gründlich*" for gründlicher, gründlichen ...) by their first letters
+        self.stems: dict[str, list[str]] = {}
+        for k in self.phrases:
+            if k[0].endswith("*"):
+                self.stems.setdefault(k[0][:STEM_MIN], []).append(k[0][:-1])
+        self._derive()
+
+    def _derive(self) -> None:
+        # (pattern, signal, gate): the pattern is tried only when the gate
+        # (substrings, and words marked "w:") meets the text; no gate: always.
+        self.regexes = [
+            (LazyPattern(p, re.I | re.M), name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
+            for p, name, needs, words in self.regex_specs
+        ]
+        self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
+
+    def stem_key(self, word: str) -> str | None:
+        """The lexicon key of the longest stem `word` starts with, if any."""
+        best = None
+        for stem in self.stems.get(word[:STEM_MIN], ()):
+            if word.startswith(stem) and (best is None or len(stem) > len(best)):
+                best = stem
+        return None if best is None else best + "*"
+
+    def state(self) -> tuple[Any, ...]:
+        """Plain data (for marshal) from which _load rebuilds this rule set."""
+        return tuple(getattr(self, k) for k in self._STATE)
+
+    def _load(self, state: tuple[Any, ...]) -> None:
+        if len(state) != len(self._STATE):
+            raise ValueError("rules cache of another layout")
+        for k, v in zip(self._STATE, state):
+            setattr(self, k, v)
+        self._derive()
+
+
+def _entry_key(entry: Any) -> str:
+    """A lexicon entry's identity: the text, or a regex table's pattern."""
+    return str(entry["pattern"]) if isinstance(entry, dict) else str(entry)
+
+
+def merge_signals(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """Apply one config layer's [signals.NAME] tables over the signals so far.
+
+    `words`/`substrings`/`regex` replace a list, `add_*` extends it and
+    `remove_*` drops entries, so a layer can tune a lexicon without
+    restating it.
+    """
+    out = {k: dict(v) for k, v in base.items()}
+    for name, change in layer.items():
+        sig = out.setdefault(name, {"reason": name})
+        for field in ("words", "substrings", "regex"):
+            if field in change:
+                sig[field] = list(change[field])
+            if f"add_{field}" in change:
+                sig[field] = list(sig.get(field, ())) + list(change[f"add_{field}"])
+            if f"remove_{field}" in change:
+                drop = {_entry_key(w) for w in change[f"remove_{field}"]}
+                sig[field] = [w for w in sig.get(field, ()) if _entry_key(w) not in drop]
+        if "reason" in change:
+            sig["reason"] = change["reason"]
+    return out
+
+
+def builtin_data() -> dict[str, Any]:
+    import json  # only when the compiled cache is missing: the hooks avoid the json package
+
+    with open(BUILTIN, encoding="utf-8") as f:
+        data: dict[str, Any] = json.load(f)
+    return data
+
+
+def _cache_file() -> str | None:
+    """Where the compiled built-in rules are kept between processes.
+
+    Keyed on rules.json's size and mtime and on the Python version, so a new
+    release or interpreter compiles afresh. (XDG lookup done by hand: routing.core.paths
+    imports pathlib, which the hooks would pay for on every prompt.)
+    """
+    try:
+        st = os.stat(BUILTIN)
+    except OSError:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.environ.get("HOME") or os.path.expanduser("~"), ".cache")
+    tag = f"{CACHE_LAYOUT}-{st.st_size}-{st.st_mtime_ns}-{sys.version_info[0]}{sys.version_info[1]}"
+    return os.path.join(base, "modelroute", f"rules-{tag}.marshal")
+
+
+def _prune_caches(keep: str) -> None:
+    """Drop caches of earlier rules.json versions: one file per release would pile up."""
+    folder = os.path.dirname(keep)
+    for name in os.listdir(folder):
+        full = os.path.join(folder, name)
+        if name.startswith("rules-") and name.endswith(".marshal") and full != keep:
+            try:
+                os.unlink(full)
+            except OSError:
+                pass
+
+
+def _cached_builtin() -> RuleSet:
+    """The built-in rule set, from the marshal cache when it is there (about 10x faster)."""
+    path = _cache_file()
+    if path:
+        try:
+            with open(path, "rb") as f:
+                blob = f.read()  # loads() on bytes: load() on a file reads item by item, 4x slower
+            return RuleSet(state=marshal.loads(blob))
+        except Exception:  # any damage to a cache file only costs a rebuild
+            pass
+    data = builtin_data()
+    rs = RuleSet(data["signals"], data.get("rules", ()))
+    if path:
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                marshal.dump(rs.state(), f)
+            os.replace(tmp, path)
+            _prune_caches(path)
+        except (OSError, ValueError):
+            pass  # a read-only cache only costs speed
+    return rs
+
+
+def compile_rules(layers: Iterable[Mapping[str, Any]] = ()) -> RuleSet:
+    """Built-in rules with each config layer applied in order."""
+    layers = list(layers)
+    if not layers:
+        return _cached_builtin()
+    data = builtin_data()
+    signals: dict[str, Any] = data["signals"]
+    rules: list[Mapping[str, Any]] = list(data.get("rules", ()))
+    for layer in layers:
+        if layer.get("signals"):
+            signals = merge_signals(signals, layer["signals"])
+        rules.extend(layer.get("rules", ()))
+    return RuleSet(signals, rules)

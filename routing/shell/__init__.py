@@ -1,0 +1,1 @@
+"""The shell: `route init` templates, the wrappers' calls and hints, and the rc-file install."""

@@ -1,0 +1,89 @@
+"""One shell wrapper call: pick the tier (codex-route & co.) and record it.
+
+The wrappers from `route init` start exactly one `route shell-call` process
+per call, before the agent itself, so it skips click. For TIER auto it
+classifies the prompt in the agent's arguments and prints the chosen tier on
+stdout, with one dim line on stderr saying which wrapper and why. Every call
+is recorded under the shell's session ($ROUTE_SHELL_SESSION), so a deep call
+soon after a quick one counts as an escalation. It never stands between the
+user and their agent: any failure is logged to errors.log and the wrapper
+goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Optional, Sequence
+
+from routing.shell.hint import dim
+from routing.core.tiers import TIERS
+
+TOOLS = ("codex", "claude", "cursor")
+
+
+def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
+    """(tier, one-line reason) for a prompt in an agent's arguments."""
+    from routing.shell import cmdline as shell_args
+    from routing.state import store as state
+    from routing.router.classify import classify
+    from routing.core.config import rules_for
+    from routing.router.decision import Context
+
+    prompt = shell_args.prompt_of(tool, args)
+    if not prompt:
+        return "sonnet", "no prompt to classify: default model"
+    current: Optional[str] = None
+    sid = os.environ.get("ROUTE_SHELL_SESSION", "")
+    rec = (state.load().get("sessions") or {}).get(sid) if sid else None
+    if isinstance(rec, dict) and rec.get("tier") in TIERS:
+        current = rec["tier"]
+    d = classify(prompt, Context(current_tier=current), rules_for(config))
+    if d.kind == "continue" and current:
+        return current, "a follow-up: staying on the session's tier"
+    why = d.reasons[0] if d.reasons else (d.intent or d.kind)
+    return d.tier, why
+
+
+def run(tool: str, tier: str, args: Sequence[str]) -> None:
+    from routing.core import errorlog
+    from routing.shell import cmdline as shell_args
+    from routing.core.config import load
+
+    try:
+        config = load(strict=False)
+    except Exception as e:  # load(strict=False) does not raise; belt and braces
+        errorlog.log("shell-call", e)
+        config = None
+    if tier == "auto":
+        try:
+            tier, why = choose(tool, args, config)
+        except Exception as e:
+            errorlog.log("shell-call", e)
+            tier, why = "sonnet", "could not classify (see errors.log): default model"
+        model = config.model_for(tool, tier) if config else ""
+        sys.stderr.write(dim(f"route: {shell_args.wrapper_name(tool, tier)} ({model}): {why}") + "\n")
+        sys.stderr.flush()
+    sys.stdout.write(tier + "\n")
+    sys.stdout.flush()
+    sid = os.environ.get("ROUTE_SHELL_SESSION", "")
+    if not sid or config is None:
+        return
+    try:
+        from routing.shell import record as shell_record
+
+        window = float(config.get("shell", "escalation_window_minutes"))
+        shell_record.record_call(sid, tool, tier, config.model_for(tool, tier), window)
+    except Exception as e:
+        errorlog.log("shell-call", e)
+
+
+def fast_main(args: Sequence[str]) -> bool:
+    """`route shell-call TOOL TIER [--] ARGS...` from routing.cli, before click loads."""
+    if len(args) < 2 or args[0] not in TOOLS or args[1] not in TIERS + ("auto",):
+        return False  # --help, typos: click's job
+    rest = list(args[2:])
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    run(args[0], args[1], rest)
+    return True

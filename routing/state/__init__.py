@@ -1,0 +1,1 @@
+"""What modelroute remembers per session: the locked store, the session record, `route status`."""
