@@ -13,11 +13,10 @@ import os
 import shutil
 from typing import Any, Callable, Optional
 
-from routing.edits import fileops
-
 from routing.core import paths
-from routing.edits.plan import FileEdit, Skipped
+from routing.edits import fileops
 from routing.edits.fileops import Change, FileOpsError
+from routing.edits.plan import FileEdit, Skipped
 
 
 class Part:
@@ -68,12 +67,6 @@ def check_home() -> None:
 
 
 # -- detection ----------------------------------------------------------------------
-
-
-def claude_present() -> bool:
-    from routing.claude import settings as claude_settings
-
-    return shutil.which("claude") is not None or claude_settings.claude_dir().is_dir()
 
 
 def cursor_present() -> bool:

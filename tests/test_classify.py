@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routing.core.tiers import TIERS
 from routing.router.classify import classify
 from routing.router.decision import Context
 from routing.router.rules import compile_rules
-from routing.core.tiers import TIERS
 
 # A small table of cases no reasonable router could disagree on.
 UNAMBIGUOUS = [

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing.claude import settings as cs
-from routing.edits import record as install_record
 from routing.cli import main
+from routing.edits import record as install_record
 
 REALISTIC = """{
   "$schema": "https://json.schemastore.org/claude-code-settings.json",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,10 +23,11 @@ def route(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.Co
 
 def _all_commands() -> list[list[str]]:
     """Every command and subcommand path, found by walking the click tree."""
+    import importlib
+
     import click
 
     from routing.cli import COMMANDS
-    import importlib
 
     paths: list[list[str]] = []
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from routing.codex import profiles as codex_profiles
-
-from routing.edits import owned as owned_files
 from routing.core.config import load
+from routing.edits import owned as owned_files
 
 if sys.version_info >= (3, 11):
     import tomllib

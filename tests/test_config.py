@@ -56,16 +56,18 @@ def test_project_file_is_found_walking_up(isolated_home: Path) -> None:
     c = config.load(cwd=str(isolated_home / "a" / "b" / "c"))
     assert len(c.rule_layers()) == 1
     from routing.router.classify import classify
+    from routing.router.rules import rules_for
 
-    assert classify("rename a field in the ledger model", rules=config.rules_for(c)).tier == "opus"
+    assert classify("rename a field in the ledger model", rules=rules_for(c)).tier == "opus"
 
 
 def test_user_signal_regex_tables_are_validated_and_applied(isolated_home: Path) -> None:
     _user(isolated_home, '[signals.security]\nadd_regex = [{pattern = "\\\\bhsm\\\\d+\\\\b", needs = ["hsm"]}]\n')
     c = config.load()
     from routing.router.classify import classify
+    from routing.router.rules import rules_for
 
-    assert any("security" in r for r in classify("audit the hsm2 setup", rules=config.rules_for(c)).reasons)
+    assert any("security" in r for r in classify("audit the hsm2 setup", rules=rules_for(c)).reasons)
     _user(isolated_home, '[signals.security]\nadd_regex = [{needs = ["hsm"]}]\n')
     with pytest.raises(config.ConfigError, match="pattern"):
         config.load()

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from routing import doctor
+from routing.claude import checks as claude_checks
+from routing.shell import checks as shell_checks
+from routing.state import checks as state_checks
 
 
 def _hook_script(home: Path, body: str) -> Path:
@@ -64,7 +67,7 @@ def test_hook_pointing_at_a_missing_interpreter_fails_with_the_fix(isolated_home
 def test_a_failing_hook_fails_and_doctor_leaves_the_state_alone(isolated_home: Path) -> None:
     script = _hook_script(isolated_home, "import os, sys\nopen(os.environ['XDG_STATE_HOME'] + '/x', 'w')\nsys.exit(3)\n")
     _settings(isolated_home, f"{sys.executable} {script}")
-    check = doctor.check_hook_runs(doctor._Settings())
+    check = claude_checks.check_hook_runs(claude_checks._Settings())
     assert check.status == "fail" and "exited 3" in check.detail
     assert not (isolated_home / ".local/state/x").exists()
 
@@ -73,24 +76,24 @@ def test_broken_settings_json_fails_naming_the_file(isolated_home: Path) -> None
     p = isolated_home / ".claude/settings.json"
     p.parent.mkdir()
     p.write_text('{"hooks": {,}')
-    check = doctor.check_hooks(doctor._Settings())
+    check = claude_checks.check_hooks(claude_checks._Settings())
     assert check.status == "fail" and str(p) in check.detail and "line 1" in check.detail
 
 
 def test_subagent_env_conflicts_with_smart_mode(isolated_home: Path) -> None:
     script = _hook_script(isolated_home, "pass\n")
     _settings(isolated_home, f"{sys.executable} {script}", env={"CLAUDE_CODE_SUBAGENT_MODEL": "haiku"})
-    check = doctor.check_subagent_env(doctor._Settings())
+    check = claude_checks.check_subagent_env(claude_checks._Settings())
     assert check.status == "warn" and "overrides per-task" in check.detail and "--mode simple" in check.fix
 
 
 def test_model_left_by_slash_model_is_reported(isolated_home: Path) -> None:
     script = _hook_script(isolated_home, "pass\n")
     _settings(isolated_home, f"{sys.executable} {script}", model="opus")
-    check = doctor.check_default_model(doctor._Settings())
+    check = claude_checks.check_default_model(claude_checks._Settings())
     assert check.status == "warn" and "'opus'" in check.detail and "/model sonnet" in check.fix
     _settings(isolated_home, f"{sys.executable} {script}", model="claude-sonnet-5")
-    assert doctor.check_default_model(doctor._Settings()).status == "ok"
+    assert claude_checks.check_default_model(claude_checks._Settings()).status == "ok"
 
 
 def test_state_dir_open_to_others_is_a_warning_with_chmod(isolated_home: Path) -> None:
@@ -99,10 +102,10 @@ def test_state_dir_open_to_others_is_a_warning_with_chmod(isolated_home: Path) -
     os.chmod(d, 0o755)
     (d / "state.json").write_text('{"version": 1, "sessions": {}}')
     os.chmod(d / "state.json", 0o600)
-    check = doctor.check_state()
+    check = state_checks.check_state()
     assert check.status == "warn" and f"chmod 700 {d}" in check.fix
     os.chmod(d, 0o700)
-    assert doctor.check_state().status == "ok"
+    assert state_checks.check_state().status == "ok"
 
 
 def test_held_state_lock_fails(isolated_home: Path) -> None:
@@ -114,7 +117,7 @@ def test_held_state_lock_fails(isolated_home: Path) -> None:
          str(d / "state.json.lock")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
-        check = doctor.check_state()
+        check = state_checks.check_state()
         assert check.status == "fail" and "held by another process" in check.detail
     finally:
         holder.kill()
@@ -151,11 +154,11 @@ def test_route_shadowed_by_net_tools_is_reported(isolated_home: Path, monkeypatc
 
 def test_shell_init_loaded_is_seen_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODELROUTE_SHELL_INIT", "zsh")
-    assert doctor.check_shell_init().status == "ok"
+    assert shell_checks.check_shell_init().status == "ok"
     monkeypatch.delenv("MODELROUTE_SHELL_INIT")
     monkeypatch.setenv("SHELL", "/bin/zsh")
     monkeypatch.setattr("routing.shell.detect._ancestors", lambda: [])
-    check = doctor.check_shell_init()
+    check = shell_checks.check_shell_init()
     assert check.status == "warn" and "not installed for zsh" in check.detail
 
 
@@ -183,12 +186,12 @@ def test_stale_rendered_init_is_reported(isolated_home: Path, monkeypatch: pytes
     monkeypatch.setenv("MODELROUTE_SHELL_INIT", "bash")
     for e in shell_setup.plan_install("bash", platform="linux").edits:
         e.apply()
-    check = doctor.check_shell_init()
+    check = shell_checks.check_shell_init()
     assert check.status == "ok" and "up to date" in check.detail, check.line()
     cfg = isolated_home / ".config/modelroute/config.toml"
     cfg.parent.mkdir(parents=True)
     cfg.write_text('[models.codex]\nhaiku = "gpt-newer-nano"\n')
-    check = doctor.check_shell_init()
+    check = shell_checks.check_shell_init()
     assert check.status == "warn" and "out of date" in check.detail
     assert check.fix == "route install --shell --login-shell bash"
 
@@ -201,14 +204,14 @@ def test_doctor_passes_right_after_a_real_install(isolated_home: Path) -> None:
     assert checks["hook run"].status == "ok", checks["hook run"].line()
     assert checks["claude hooks"].status == "ok", checks["claude hooks"].line()
     assert not (isolated_home / ".local/state/modelroute/state.json").exists()  # the user's state is untouched
-    assert doctor.check_hook_runs(doctor._Settings()).status == "ok"  # and again, over the last run's leftovers
+    assert claude_checks.check_hook_runs(claude_checks._Settings()).status == "ok"  # and again, over the last run's leftovers
 
 
 def test_a_crashing_check_is_one_failed_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom() -> doctor.Check:
+    def boom() -> state_checks.Check:
         raise OSError(39, "Directory not empty")
 
-    monkeypatch.setattr(doctor, "check_state", boom)
+    monkeypatch.setattr(state_checks, "check_state", boom)
     checks = _by_name(doctor.run_all())
     assert checks["state file"].status == "fail" and "Directory not empty" in checks["state file"].detail
     assert len(checks) == 9
@@ -221,14 +224,14 @@ def test_simple_mode_chosen_at_install_is_not_a_conflict(isolated_home: Path) ->
         assert out.returncode == 0, out.stdout + out.stderr
 
     install("simple")
-    check = doctor.check_subagent_env(doctor._Settings())
+    check = claude_checks.check_subagent_env(claude_checks._Settings())
     assert check.status == "ok" and "simple mode" in check.detail, check.line()
     install("smart")
     settings = isolated_home / ".claude/settings.json"
     doc = json.loads(settings.read_text())
     doc.setdefault("env", {})["CLAUDE_CODE_SUBAGENT_MODEL"] = "haiku"  # set by hand after a smart install
     settings.write_text(json.dumps(doc))
-    assert doctor.check_subagent_env(doctor._Settings()).status == "warn"
+    assert claude_checks.check_subagent_env(claude_checks._Settings()).status == "warn"
 
 
 def test_the_users_own_status_line_is_fine(isolated_home: Path) -> None:
@@ -237,8 +240,8 @@ def test_the_users_own_status_line_is_fine(isolated_home: Path) -> None:
     doc = json.loads(path.read_text())
     doc["statusLine"] = {"type": "command", "command": "~/bin/my-status"}
     path.write_text(json.dumps(doc))
-    check = doctor.check_hooks(doctor._Settings())
+    check = claude_checks.check_hooks(claude_checks._Settings())
     assert check.status == "ok" and "your own statusLine" in check.detail
     del doc["statusLine"]
     path.write_text(json.dumps(doc))
-    assert doctor.check_hooks(doctor._Settings()).status == "warn"
+    assert claude_checks.check_hooks(claude_checks._Settings()).status == "warn"

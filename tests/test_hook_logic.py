@@ -7,12 +7,10 @@ import json
 import pytest
 
 from routing.claude import advice
-
-from routing.state import session as moves
-
 from routing.claude import live_model as session_model
-from routing.router.decision import Decision
 from routing.claude.settings_reset import replace_model
+from routing.router.decision import Decision
+from routing.state import session as moves
 
 
 @pytest.mark.parametrize("current, target", [("opus", "sonnet"), ("sonnet", "haiku"), ("opus", "haiku")])

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from hookrun import SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
 
-from routing.state import store as state
 from routing.router.classify import classify
+from routing.state import store as state
 
 OPUS_PROMPT = "audit the login flow for security vulnerabilities and injection risks"
 SONNET_PROMPT = "fix the typo in README"

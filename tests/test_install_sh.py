@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-
 from conftest import ROOT, require_tool
 
 INSTALL_SH = ROOT / "install.sh"
@@ -388,6 +387,7 @@ def test_end_to_end_installed_claude_code_routes_a_lookup_subagent_to_haiku(home
     """./install.sh --yes on a clean HOME, then the real Claude Code on the settings it wrote."""
     from conftest import npm_tool
     from fake_anthropic import FakeAnthropic, agent_call
+
     from routing.core.tiers import tier_of_model
 
     claude = npm_tool("claude", "claude")

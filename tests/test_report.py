@@ -13,7 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED, npm_tool
 from transcript_tree import build_tree
 

@@ -8,10 +8,9 @@ from datetime import timezone
 import pytest
 
 from routing.report import pricing
-
 from routing.report import totals as report_model
-from routing.report.scan import Progress
 from routing.report.dedup import dedup
+from routing.report.scan import Progress
 from routing.report.sources import INP, SIDE, SourceFile, entry
 
 M = 1_000_000

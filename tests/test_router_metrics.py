@@ -11,11 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import IN_CI, SHARED
 
 from routing.router.classify import classify
 from routing.router.evaluate import evaluate
-
-from conftest import IN_CI, SHARED
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import require_tool
 from shell_support import SHELLS, Sandbox, render, route_argv
 
-from routing.shell import init as shell_init
 from routing.core.config import load
+from routing.shell import init as shell_init
 
 
 @pytest.fixture

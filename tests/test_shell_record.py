@@ -6,7 +6,6 @@ import os
 import time
 
 from routing.shell import record as shell_record
-
 from routing.state import store as state
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from routing.shell import rcfile
-
 from routing.shell import setup as shell_setup
 
 

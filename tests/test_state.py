@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from routing.core import errorlog
-
 from routing.state import store as state
 
 

@@ -15,8 +15,8 @@ only advise. It speaks rarely:
 
 from __future__ import annotations
 
-from routing.router.decision import Decision
 from routing.core.tiers import TIERS, rank
+from routing.router.decision import Decision
 
 REPEAT_AFTER = 5  # prompts before the same suggestion may be shown again
 # Relative price per token (opus ~5x sonnet, ~20x haiku); only ratios matter.

@@ -10,9 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from routing.core import errorlog
-
-from routing.core import fastjson
+from routing.core import errorlog, fastjson
 
 MAX_STDIN = 8 * 1024 * 1024  # a pasted log can be large; anything bigger is not a prompt we route
 

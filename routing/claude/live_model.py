@@ -13,8 +13,8 @@ import os
 import re
 
 from routing.core import fastjson
-from routing.state.session import count_escalation, observe  # noqa: F401  (re-exported for the hooks)
 from routing.core.tiers import tier_of_model
+from routing.state.session import count_escalation, observe  # noqa: F401  (re-exported for the hooks)
 
 TAIL_BYTES = 64 * 1024
 _MODEL_ARGS = re.compile(r"<command-args>\s*([^<]*?)\s*</command-args>")

@@ -10,18 +10,14 @@ from __future__ import annotations
 import os
 
 from routing.claude import advice
-
-from routing.core import config
-
-from routing.core import errorlog
-
 from routing.claude import live_model as session_model
-
-from routing.state import store as state
+from routing.claude.hook_io import text
+from routing.core import config, errorlog
+from routing.core.tiers import TIERS, tier_of_model
 from routing.router.classify import classify
 from routing.router.decision import Context
-from routing.claude.hook_io import text
-from routing.core.tiers import TIERS, tier_of_model
+from routing.router.rules import rules_for
+from routing.state import store as state
 
 try:
     from _blake2 import blake2b as _blake2b
@@ -62,7 +58,7 @@ def handle(payload: dict) -> dict | None:
     recent = [t for t in (rec.get("recent") or []) if t in TIERS][-5:]
     escalations = rec.get("escalations") if isinstance(rec.get("escalations"), int) else 0
 
-    decision = classify(prompt, Context(current, recent, escalations), config.rules_for(cfg))
+    decision = classify(prompt, Context(current, recent, escalations), rules_for(cfg))
     digest = prompt_hash(prompt)
     prompts = rec.get("prompts") if isinstance(rec.get("prompts"), dict) else {}
     prompt_no = sum(v for v in prompts.values() if isinstance(v, int)) + 1

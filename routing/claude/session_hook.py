@@ -11,14 +11,10 @@ SessionStart and must see the tier it recorded.
 
 from __future__ import annotations
 
-from routing.core import config
-
-from routing.core import errorlog
-
 from routing.claude import live_model as session_model
-
-from routing.state import store as state
 from routing.claude.hook_io import text
+from routing.core import config, errorlog
+from routing.state import store as state
 
 
 def handle_start(payload: dict) -> None:

@@ -33,12 +33,11 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from routing.edits import fileops
-
-from routing.edits import record as install_record
-
+from routing.claude import home
 from routing.core import paths
-from routing.edits.fileops import MODIFIED, NO_CHANGE, Change, FileOpsError
+from routing.edits import fileops
+from routing.edits import record as install_record
+from routing.edits.fileops import NO_CHANGE, Change, FileOpsError
 
 MARKER = "modelroute"
 SUBAGENT_ENV = "CLAUDE_CODE_SUBAGENT_MODEL"
@@ -82,11 +81,8 @@ class SettingsError(FileOpsError):
 
 
 def claude_dir() -> Path:
-    """Claude Code's user directory: $CLAUDE_CONFIG_DIR, else ~/.claude."""
-    custom = os.environ.get("CLAUDE_CONFIG_DIR", "")
-    if custom:
-        return Path(os.path.abspath(os.path.expanduser(custom)))
-    return paths.home() / ".claude"
+    """Claude Code's user directory (routing.claude.home), as a Path."""
+    return Path(home.claude_dir())
 
 
 def project_root(cwd: Optional[str] = None) -> Path:

@@ -12,7 +12,6 @@ when possible; the write is atomic and keeps the file's mode (routing.edits.file
 from __future__ import annotations
 
 import json
-import os
 import re
 
 from routing.core.tiers import tier_of_model
@@ -20,13 +19,10 @@ from routing.core.tiers import tier_of_model
 _MODEL_VALUE = re.compile(r'"model"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
 
 
-def claude_dir() -> str:
-    env = os.environ.get("CLAUDE_CONFIG_DIR")
-    return env if env else os.path.join(os.path.expanduser("~"), ".claude")
-
-
 def settings_path() -> str:
-    return os.path.join(claude_dir(), "settings.json")
+    from routing.claude.home import user_settings
+
+    return user_settings()
 
 
 def replace_model(text: str, new_model: str) -> str | None:

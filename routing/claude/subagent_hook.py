@@ -16,16 +16,14 @@ from __future__ import annotations
 import os
 import re
 
-from routing.core import config
-
-from routing.core import errorlog
-
+from routing.claude import home
 from routing.claude import live_model as session_model
-
-from routing.state import store as state
-from routing.router.classify import classify
 from routing.claude.hook_io import text
+from routing.core import config, errorlog
 from routing.core.tiers import TIERS, rank, tier_of_model
+from routing.router.classify import classify
+from routing.router.rules import rules_for
+from routing.state import store as state
 
 SUBAGENT_TOOLS = ("Agent", "Task")
 # The Agent tool's `model` enum in Claude Code 2.1.x.
@@ -41,18 +39,11 @@ def tool_model(cfg: config.Config, tier: str) -> str:
     return configured if configured in TOOL_MODELS else tier
 
 
-def claude_dir() -> str:
-    env = os.environ.get("CLAUDE_CONFIG_DIR")
-    return env if env else os.path.join(os.path.expanduser("~"), ".claude")
-
-
 def frontmatter_model(agent_type: str, cwd: str | None) -> str | None:
     """The `model:` an agent file pins (project agent first, then the user's), if any."""
     if not agent_type or "/" in agent_type or agent_type.startswith("."):
         return None
-    dirs = [os.path.join(cwd, ".claude", "agents")] if cwd else []
-    dirs.append(os.path.join(claude_dir(), "agents"))
-    for d in dirs:
+    for d in home.agent_dirs(cwd):
         try:
             with open(os.path.join(d, agent_type + ".md"), encoding="utf-8", errors="replace") as f:
                 head = f.read(8192)
@@ -81,7 +72,7 @@ def handle(payload: dict) -> dict | None:
         return None
 
     ask = "\n\n".join(s for s in (text(tool_input.get("description"), 2000), text(tool_input.get("prompt"))) if s)
-    routed = classify(ask, None, config.rules_for(cfg)).tier
+    routed = classify(ask, None, rules_for(cfg)).tier
     agent_type = text(tool_input.get("subagent_type"), 200)
 
     # Who picks the model, highest priority first (see the module docstring).

@@ -10,14 +10,11 @@ and unchanged, and install never overwrites a file that is not ours.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from routing.codex import home
 from routing.edits import owned as owned_files
-
-from routing.core import paths
 from routing.edits.fileops import FileOpsError, read_text
 from routing.edits.plan import FileEdit, Skipped
 
@@ -25,14 +22,9 @@ PROFILES = ("quick", "deep")
 
 
 def codex_home(environ: Optional[Mapping[str, str]] = None) -> Path:
-    env = os.environ if environ is None else environ
-    value = env.get("CODEX_HOME", "")
-    return Path(value) if value else paths.home() / ".codex"
+    return Path(home.codex_home(environ))
 
 
-def codex_present() -> bool:
-    """Codex is installed (on PATH) or has been used (its home exists)."""
-    return shutil.which("codex") is not None or codex_home().is_dir()
 
 
 def _toml_str(s: str) -> str:

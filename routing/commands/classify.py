@@ -7,9 +7,9 @@ import sys
 
 import click
 
+from routing.commands.inputs import load_config
 from routing.router.classify import classify
-from routing.commands import load_config
-from routing.core.config import rules_for
+from routing.router.rules import rules_for
 
 
 @click.command()

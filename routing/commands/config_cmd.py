@@ -7,8 +7,8 @@ import os
 
 import click
 
+from routing.commands.inputs import load_config
 from routing.core import config as cfg
-from routing.commands import load_config
 
 
 @click.group(name="config")

@@ -6,10 +6,10 @@ import json
 
 import click
 
+from routing.commands.inputs import load_config
 from routing.router.classify import classify
-from routing.commands import load_config
-from routing.core.config import rules_for
 from routing.router.evaluate import evaluate, format_report
+from routing.router.rules import rules_for
 
 
 @click.command(name="eval")

@@ -7,11 +7,12 @@ from typing import Optional
 
 import click
 
-from routing.router.classify import classify
-from routing.commands import load_config, read_prompt
-from routing.core.config import Config, rules_for
-from routing.router.decision import Context, Decision
+from routing.commands.inputs import load_config, read_prompt
+from routing.core.config import Config
 from routing.core.tiers import TIERS
+from routing.router.classify import classify
+from routing.router.decision import Context, Decision
+from routing.router.rules import rules_for
 
 TOOLS = (("claude", "Claude Code"), ("codex", "Codex"), ("cursor", "Cursor"))
 

@@ -6,8 +6,8 @@ from typing import Optional
 
 import click
 
+from routing.commands.inputs import load_config
 from routing.shell import init as shell_init
-from routing.commands import load_config
 
 
 @click.command()

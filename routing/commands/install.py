@@ -63,10 +63,11 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         route install --claude --mode simple
         route install --shell --login-shell zsh
     """
-    from routing.codex import profiles as codex_profiles
     from routing import install as installer
+    from routing.claude import home as claude_home
+    from routing.codex import home as codex_home
+    from routing.commands.inputs import load_config
     from routing.shell import detect
-    from routing.commands import load_config
 
     try:
         installer.check_home()
@@ -74,9 +75,9 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         raise click.ClickException(str(e)) from None
     config = load_config()
     only = claude or shell or codex
-    want_claude = (claude or (not only and installer.claude_present())) and not no_claude
+    want_claude = (claude or (not only and claude_home.present())) and not no_claude
     want_shell = (shell or not only) and not no_shell
-    want_codex = (codex or (not only and codex_profiles.codex_present())) and not no_codex
+    want_codex = (codex or (not only and codex_home.present())) and not no_codex
     shell_name = login_shell or (detect.detect() if want_shell else None)
 
     def run(preview: bool) -> list[installer.Part]:
@@ -121,8 +122,8 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
 
 
 def _project_claude(mode: str, dry_run: bool, follow: bool):  # type: ignore[no-untyped-def]
-    from routing.claude import settings as claude_settings
     from routing import install as installer
+    from routing.claude import settings as claude_settings
 
     part = installer.Part("Claude Code (project)")
     try:

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import click
 
-from routing.commands import load_config
+from routing.commands.inputs import load_config
 
 HELP = """Show what your AI coding cost, from Claude Code and Codex transcripts.
 
@@ -113,12 +113,12 @@ def _escalations() -> dict[str, int]:
 @click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
 def command(view: str, since: Optional[str], until: Optional[str], project: Optional[str], tz: Optional[str],
             as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int]) -> None:
-    from routing.report import totals as report_model
     from routing.report import render as report_render
     from routing.report import scan as report_scan
-    from routing.core.config import rules_for
-    from routing.report.pricing import PriceBook
+    from routing.report import totals as report_model
     from routing.report.dedup import Dedup
+    from routing.report.pricing import PriceBook
+    from routing.router.rules import rules_for
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from routing.shell import call as shell_call
 from routing.core.tiers import TIERS
+from routing.shell import call as shell_call
 
 
 @click.command(hidden=True)

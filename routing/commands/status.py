@@ -7,7 +7,6 @@ import sys
 import click
 
 
-
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the session record as JSON.")
 @click.option(

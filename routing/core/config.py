@@ -93,7 +93,7 @@ def _toml_loads(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _line_of(text: str, key: str) -> Optional[int]:
+def line_of(text: str, key: str) -> Optional[int]:
     leaf = re.escape(key.split(".")[-1])
     pat = re.compile(rf"^\s*(?:\[+\s*)?(?:[\w.\"-]*\.)?\"?{leaf}\"?\s*(?:=|\]|\.)", re.M)
     m = pat.search(text)
@@ -102,7 +102,7 @@ def _line_of(text: str, key: str) -> Optional[int]:
 
 def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
     def fail(key: str, msg: str) -> None:
-        raise ConfigError(path, msg, _line_of(text, key), key)
+        raise ConfigError(path, msg, line_of(text, key), key)
 
     for section, value in layer.items():
         if section == "signals":
@@ -175,15 +175,10 @@ def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
     if not isinstance(days, bool) and isinstance(days, (int, float)) and days < 1:
         fail("report.days", "must be at least 1")
     prices = report.get("prices", {})
-    if not isinstance(prices, dict) or not prices:
-        return
-    from routing.report.pricing import PRICES, normalize, parse_override  # only when a file sets prices
-
-    for model, spec in prices.items():
-        try:
-            parse_override(str(model), spec, PRICES.get(normalize(str(model))))
-        except ValueError as e:
-            fail(f"report.prices.{model}", str(e))
+    if not isinstance(prices, dict):
+        fail("report.prices", "must be a table of [report.prices.MODEL] tables")
+    # The rates themselves are checked by routing.report.pricing.check_layers (the CLI runs it):
+    # what a price row may hold is the report's business, not the foundation's.
 
 
 def _check_regex(fail: Any, key: str, rx: Any) -> None:
@@ -270,18 +265,3 @@ def load(cwd: Optional[str] = None, strict: bool = True) -> Config:
         layers.append((path, layer))
         _merge(data, layer)
     return Config(data, layers, warnings)
-
-
-def rules_for(config: Config) -> Any:
-    """The classifier's rule set for this config (the built-in one when untouched)."""
-    from routing.router.classify import default_rules
-    from routing.router.rules import compile_rules
-
-    layers = config.rule_layers()
-    if not layers:
-        return default_rules()
-    try:
-        return compile_rules(layers)
-    except (ValueError, KeyError, TypeError) as e:
-        config.warnings.append(f"custom rules skipped: {e}")
-        return default_rules()

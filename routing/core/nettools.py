@@ -26,15 +26,15 @@ def system_route() -> str | None:
     me = os.path.realpath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
     for d in _SYSTEM_DIRS:
         cand = os.path.join(d, "route")
-        if os.access(cand, os.X_OK) and os.path.realpath(cand) != me and not _is_ours(cand):
+        if os.access(cand, os.X_OK) and os.path.realpath(cand) != me and not is_ours(cand):
             return cand
     found = shutil.which("route")
-    if found and os.path.realpath(found) != me and not _is_ours(found):
+    if found and os.path.realpath(found) != me and not is_ours(found):
         return found
     return None
 
 
-def _is_ours(path: str) -> bool:
+def is_ours(path: str) -> bool:
     try:
         with open(path, "rb") as f:
             head = f.read(512)

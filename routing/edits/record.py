@@ -14,9 +14,8 @@ import json
 import os
 from typing import Any
 
-from routing.edits import fileops
-
 from routing.core import paths
+from routing.edits import fileops
 
 VERSION = 1
 

@@ -13,7 +13,7 @@ import json
 from typing import Any, Callable, Iterator, Optional
 
 from routing.report.dedup import better, keep_switch
-from routing.report.sources import KEY, FileResult, SourceFile, to_int, entry, parse_ts
+from routing.report.sources import KEY, FileResult, SourceFile, entry, parse_ts, to_int
 
 _PROMPT_SKIP = ("<command-name>", "<command-message>", "<local-command-", "Caveat:", "<bash-input>",
                 "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "[Request interrupted")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from routing.report.sources import FileResult, SourceFile, to_int, entry, parse_ts
+from routing.report.sources import FileResult, SourceFile, entry, parse_ts, to_int
 
 
 def parse_codex_file(index: int, src: SourceFile) -> FileResult:

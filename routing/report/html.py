@@ -171,7 +171,7 @@ th[data-type]{cursor:pointer;user-select:none}th.asc:after{content:" \\25B2"}th.
 .note{color:#666;font-size:12px}
 """
 
-SCRIPT = """
+SCRIPT = r"""
 (function(){
   document.querySelectorAll('svg.chart').forEach(function(svg){
     var r=svg.getBoundingClientRect();

@@ -183,6 +183,24 @@ def parse_override(model: str, spec: Any, base: Optional[Price]) -> Price:
     return base._replace(**{k: (int(v) if k == "long_context_threshold" else float(v)) for k, v in spec.items()})
 
 
+def check_layers(config: Any) -> None:
+    """Validate every layer's `[report.prices.*]`; ConfigError naming the file, line and key."""
+    from routing.core.config import ConfigError, line_of
+
+    for path, layer in config.layers:
+        prices = layer.get("report", {}).get("prices", {})
+        for model, spec in prices.items():
+            try:
+                parse_override(str(model), spec, PRICES.get(normalize(str(model))))
+            except ValueError as e:
+                key = f"report.prices.{model}"
+                try:
+                    line = line_of(path.read_text(encoding="utf-8"), key)
+                except OSError:
+                    line = None
+                raise ConfigError(path, str(e), line, key) from None
+
+
 def _tiered(tokens: int, base: float, above: Optional[float], threshold: int) -> float:
     if above is None or tokens <= threshold:
         return tokens * base

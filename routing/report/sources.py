@@ -62,12 +62,9 @@ class FileResult(NamedTuple):
 
 def claude_roots() -> list[Path]:
     """`$CLAUDE_CONFIG_DIR` (comma-separated) else ~/.config/claude and ~/.claude, with a projects/ dir."""
-    env = os.environ.get("CLAUDE_CONFIG_DIR", "").strip()
-    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
-    if env:
-        dirs = [Path(os.path.expanduser(p.strip())) for p in env.split(",") if p.strip()]
-    else:
-        dirs = [home / ".config" / "claude", home / ".claude"]
+    from routing.claude.home import transcript_roots
+
+    dirs = [Path(d) for d in transcript_roots()]
     seen: set[str] = set()
     out = []
     for d in dirs:
@@ -83,9 +80,9 @@ def claude_roots() -> list[Path]:
 
 
 def codex_root() -> Optional[Path]:
-    env = os.environ.get("CODEX_HOME", "").strip()
-    home = Path(os.environ.get("HOME") or os.path.expanduser("~"))
-    sessions = (Path(env) if env else home / ".codex") / "sessions"
+    from routing.codex.home import sessions_dir
+
+    sessions = Path(sessions_dir())
     return sessions if sessions.is_dir() else None
 
 

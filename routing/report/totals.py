@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Mapping, Optional, Sequence
 
-from routing.report.pricing import TIER_MODEL, PriceBook, Price, cost
 from routing.core.tiers import TIERS, tier_of_model
+from routing.report.pricing import TIER_MODEL, Price, PriceBook, cost
 from routing.report.sources import CR, CW1, CW5, FILE, INP, MODEL, OUT, ROUTED, SWITCH, TS, SourceFile
 
 VIEWS = ("daily", "weekly", "monthly", "session", "model")

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 
+from routing.core.tiers import TIERS, rank, step_up
 from routing.router import prompt_text
 from routing.router.decision import Context, Decision
-from routing.router.rules import TOKEN, LazyPattern, RuleSet, compile_rules
-from routing.core.tiers import TIERS, rank, step_up
+from routing.router.rules import TOKEN, LazyPattern, RuleSet, default_rules
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
@@ -98,14 +98,6 @@ _NAME_PATTERNS = (
     ),
 )
 
-_default_rules: "Optional[RuleSet]" = None
-
-
-def default_rules() -> RuleSet:
-    global _default_rules
-    if _default_rules is None:
-        _default_rules = compile_rules()
-    return _default_rules
 
 
 class _Signals:

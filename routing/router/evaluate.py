@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from routing.router.decision import Decision
 from routing.core.tiers import TIERS, rank
+from routing.router.decision import Decision
 
 LABELS = ("haiku", "sonnet", "opus", "escalate", "continue")
 

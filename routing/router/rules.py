@@ -272,3 +272,29 @@ def compile_rules(layers: Iterable[Mapping[str, Any]] = ()) -> RuleSet:
             signals = merge_signals(signals, layer["signals"])
         rules.extend(layer.get("rules", ()))
     return RuleSet(signals, rules)
+
+
+_default_rules: "RuleSet | None" = None
+
+
+def default_rules() -> RuleSet:
+    """The built-in rule set, compiled once per process."""
+    global _default_rules
+    if _default_rules is None:
+        _default_rules = compile_rules()
+    return _default_rules
+
+
+def rules_for(config: Any) -> RuleSet:
+    """The rule set for a loaded config (routing.core.config.Config): built-in when untouched.
+
+    A layer whose rules do not compile is reported in `config.warnings` and the
+    built-in rules are used, so a broken team rule never stops a hook."""
+    layers = config.rule_layers()
+    if not layers:
+        return default_rules()
+    try:
+        return compile_rules(layers)
+    except (ValueError, KeyError, TypeError) as e:
+        config.warnings.append(f"custom rules skipped: {e}")
+        return default_rules()

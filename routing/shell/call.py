@@ -16,19 +16,19 @@ import os
 import sys
 from typing import Any, Optional, Sequence
 
-from routing.shell.hint import dim
 from routing.core.tiers import TIERS
+from routing.shell.hint import dim
 
 TOOLS = ("codex", "claude", "cursor")
 
 
 def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
     """(tier, one-line reason) for a prompt in an agent's arguments."""
+    from routing.router.classify import classify
+    from routing.router.decision import Context
+    from routing.router.rules import rules_for
     from routing.shell import cmdline as shell_args
     from routing.state import store as state
-    from routing.router.classify import classify
-    from routing.core.config import rules_for
-    from routing.router.decision import Context
 
     prompt = shell_args.prompt_of(tool, args)
     if not prompt:
@@ -47,8 +47,8 @@ def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
 
 def run(tool: str, tier: str, args: Sequence[str]) -> None:
     from routing.core import errorlog
-    from routing.shell import cmdline as shell_args
     from routing.core.config import load
+    from routing.shell import cmdline as shell_args
 
     try:
         config = load(strict=False)

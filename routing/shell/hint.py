@@ -21,9 +21,10 @@ def dim(text: str) -> str:
 
 def hint(line: str) -> str:
     """The one-line suggestion for `line`, or "" when it is fine as typed."""
-    from routing.shell import cmdline as shell_args
-    from routing.core.config import load, rules_for
+    from routing.core.config import load
     from routing.core.tiers import tier_of_model
+    from routing.router.rules import rules_for
+    from routing.shell import cmdline as shell_args
 
     words = shell_args.split_line(line)
     if not words:

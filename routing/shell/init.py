@@ -14,8 +14,6 @@ import re
 import sys
 from typing import Any, Optional, Sequence
 
-from routing.core import paths
-
 SHELLS = ("bash", "zsh", "fish")
 _SLOT = re.compile(r"@@([A-Z_]+)@@")
 _HINTS = re.compile(r"^@@HINTS_BEGIN@@\n(.*?)^@@HINTS_END@@\n", re.S | re.M)

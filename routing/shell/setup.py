@@ -15,15 +15,12 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from routing.edits import record as install_record
-
-from routing.edits import owned as owned_files
-
 from routing.core import paths
-
-from routing.shell import rcfile
-from routing.edits.plan import FileEdit, Skipped
+from routing.edits import owned as owned_files
+from routing.edits import record as install_record
 from routing.edits.fileops import FileOpsError, read_text
+from routing.edits.plan import FileEdit, Skipped
+from routing.shell import rcfile
 
 # Exported by the generated init, so `route doctor` (a child of the shell) can
 # tell whether this shell loaded it.

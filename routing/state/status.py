@@ -10,9 +10,8 @@ import os
 import sys
 import time
 
-
+from routing.core.tiers import TIERS
 from routing.state import store as state
-from routing.core.tiers import TIERS, tier_of_model
 
 SEP = " · "
 USAGE = "usage: route status [--json | --claude]"

@@ -33,11 +33,7 @@ from __future__ import annotations
 import os
 import time
 
-from routing.core import errorlog
-
-from routing.core import fastjson
-
-from routing.core import paths
+from routing.core import errorlog, fastjson, paths
 
 VERSION = 1
 PRUNE_DAYS = 30

@@ -1,0 +1,32 @@
+"""What every command reads the same way: the config (strictly) and a prompt argument."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import click
+
+from routing.core.config import Config, ConfigError, load
+
+
+def load_strict(cwd: Optional[str] = None) -> Config:
+    """The config with every layer validated, report prices included; ConfigError on a mistake."""
+    from routing.report.pricing import check_layers
+
+    config = load(cwd, strict=True)
+    check_layers(config)
+    return config
+
+
+def load_config(cwd: Optional[str] = None) -> Config:
+    """Load config strictly; a broken file is the user's to fix, so say exactly where."""
+    try:
+        return load_strict(cwd)
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def read_prompt(prompt: str) -> str:
+    if prompt == "-":
+        return click.get_text_stream("stdin").read()
+    return prompt
