@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-IN_CI = bool(os.environ.get("CI"))
+# Slow classes, each marked in its own files; `-m "not slow"` is the inner loop.
+SLOW_MARKERS = ("e2e", "shell", "browser", "stress")
 
 
 @pytest.fixture(autouse=True)
@@ -33,26 +30,12 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return home
 
 
-def require_tool(name: str) -> str:
-    """Path of a program the test needs: a skip on a dev box, a failure in CI."""
-    found = shutil.which(name)
-    if found:
-        return found
-    if IN_CI:
-        pytest.fail(f"{name} is required in CI (scripts/install-test-tools.sh installs it)")
-    pytest.skip(f"{name} not installed")
-
-
-def npm_tool(pkg_dir: str, binary: str) -> str:
-    """A pinned npm CLI installed by scripts/install-test-tools.sh into .cache/npm."""
-    path = ROOT / ".cache" / "npm" / pkg_dir / "node_modules" / ".bin" / binary
-    if path.exists():
-        return str(path)
-    if IN_CI:
-        pytest.fail(f"{path} missing: scripts/install-test-tools.sh should have installed it")
-    pytest.skip(f"{binary} not installed under .cache/npm")
-
-
 @pytest.fixture
 def python_exe() -> str:
     return sys.executable
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(m) for m in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)

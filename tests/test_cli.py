@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.tools import ROOT
 
 from routing.cli import COMMANDS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def route(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-from conftest import ROOT, require_tool
+from support.tools import ROOT, require_tool
 
 INSTALL_SH = ROOT / "install.sh"
 VENV_REL = ".local/share/modelroute/venv"
@@ -204,6 +204,7 @@ def test_install_wires_everything_and_keeps_the_users_content(home: Path) -> Non
     assert (home / ".local/bin/route").resolve() == (home / VENV_REL / "bin/route").resolve()
 
 
+@pytest.mark.shell
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_real_login_and_interactive_shells_get_the_functions(home: Path, shell: str) -> None:
     exe = require_tool(shell)
@@ -383,10 +384,11 @@ def test_a_run_killed_in_the_middle_loses_nothing(install_session: Session, dela
         assert after[rel][0] == data, f"{rel} not restored"
 
 
+@pytest.mark.e2e
 def test_end_to_end_installed_claude_code_routes_a_lookup_subagent_to_haiku(home: Path) -> None:
     """./install.sh --yes on a clean HOME, then the real Claude Code on the settings it wrote."""
-    from conftest import npm_tool
-    from fake_anthropic import FakeAnthropic, agent_call
+    from support.fake_anthropic import FakeAnthropic, agent_call
+    from support.tools import npm_tool
 
     from routing.core.tiers import tier_of_model
 

@@ -26,7 +26,9 @@ def command(shell: Optional[str], no_hints: bool) -> None:
         route init zsh > ~/.cache/modelroute/init.zsh   # cache it, then source that file
     """
     if shell is None:
-        shell = shell_init.detect_shell()
+        from routing.shell import detect
+
+        shell = detect.calling_shell()
         if shell not in shell_init.SHELLS:
             raise click.UsageError(
                 f"could not tell which shell this is (found {shell or 'nothing'!r}); "

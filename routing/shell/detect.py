@@ -1,4 +1,8 @@
-"""Which shell to wire: the interactive shell the user is typing in, else their login shell.
+"""Which shell the user has: the one detector install, doctor and `route init` share.
+
+`detect` answers "which shell to wire": the interactive shell the user is
+typing in, else their login shell. `calling_shell` answers "which shell will
+run this output": the nearest shell ancestor, for `route init` without a name.
 
 `./install.sh` runs under a bash *script* and `route install` under Python,
 so the nearest shell ancestor is not necessarily the user's. Walk up the
@@ -79,6 +83,20 @@ def _ancestors() -> list[tuple[str, Sequence[str]]]:
         return out
     except Exception:  # psutil missing or the process table unreadable: use $SHELL
         return []
+
+
+def calling_shell(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The nearest bash, zsh or fish above us, script or not: the one that will run
+    what `route init` prints (`eval "$(route init)"`, `zsh -c 'route init'`); else $SHELL."""
+    for name, cmdline in _ancestors():
+        sh = shell_name(cmdline[0] if cmdline else name)
+        if sh not in SUPPORTED:
+            sh = shell_name(name)
+        if sh in SUPPORTED:
+            return sh
+    env = os.environ if environ is None else environ
+    name = shell_name(env.get("SHELL", ""))
+    return name if name in SUPPORTED else None
 
 
 def detect(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:

@@ -96,21 +96,6 @@ def render(shell: str, config: Any, route: Optional[Sequence[str]] = None, hints
     return _SLOT.sub(fill, text)
 
 
-def detect_shell() -> str:
-    """The user's shell by its process ancestry (shellingham), then $SHELL."""
-    name = ""
-    try:
-        import shellingham
-
-        name = shellingham.detect_shell()[0]
-    except Exception:  # shellingham.ShellDetectionFailure, or a /proc we can't read
-        name = os.path.basename(os.environ.get("SHELL", ""))
-    name = name.lower()
-    if name.endswith(".exe"):
-        name = name[:-4]
-    return name
-
-
 def fast_init(args: Sequence[str]) -> bool:
     """`route init SHELL [--no-hints]` without click, which alone costs ~50 ms.
 

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import npm_tool, require_tool
-from fake_anthropic import FakeAnthropic, agent_call, first_user_text
+from support.fake_anthropic import FakeAnthropic, agent_call, first_user_text
+from support.tools import npm_tool, require_tool
 
 from routing.core.tiers import tier_of_model
 from routing.router.classify import classify
+
+pytestmark = pytest.mark.e2e
 
 LOOKUP_TASK = "Find where parse_config is defined in this repository and report the file and line."
 AUDIT_TASK = (

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import npm_tool
-from fake_responses import FakeResponses, write_codex_config
-from shell_support import Sandbox
+from support.fake_responses import FakeResponses, write_codex_config
+from support.shell_support import Sandbox
+from support.tools import npm_tool
+
+pytestmark = [pytest.mark.e2e, pytest.mark.shell]
 
 EXEC = 'exec --skip-git-repo-check --ephemeral "$P" </dev/null'
 

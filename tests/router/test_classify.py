@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.tools import DATA
 
 from routing.core.tiers import TIERS
 from routing.router.classify import classify
@@ -117,7 +118,7 @@ def test_cached_rules_route_exactly_like_freshly_built_ones(isolated_home) -> No
     path = Path(r._cache_file())
     assert path.exists() and path.stat().st_mode & 0o777 == 0o600
     cached = r.compile_rules()  # reads it back
-    data = Path(__file__).parent / "data" / "routing-extra.jsonl"
+    data = DATA / "routing-extra.jsonl"
     for line in data.read_text(encoding="utf-8").splitlines():
         p = _json.loads(line)["prompt"]
         want = classify(p, rules=fresh)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from shell_support import SHELLS, Sandbox
+from support.shell_support import SHELLS, Sandbox
+
+pytestmark = pytest.mark.shell
 
 AWKWARD = [
     'say "hi" and \'bye\'',

@@ -88,13 +88,14 @@ def test_ownership_marker_detects_edits() -> None:
     assert owned_files.ownership("a = 1\n") == owned_files.FOREIGN
 
 
+@pytest.mark.e2e
 def test_real_codex_runs_each_profile_on_its_model_and_effort(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Codex 0.169 itself loads the files we write: `--profile quick|deep` reach the API as such."""
     import os
     import subprocess
 
-    from conftest import npm_tool
-    from fake_responses import FakeResponses, write_codex_config
+    from support.fake_responses import FakeResponses, write_codex_config
+    from support.tools import npm_tool
 
     codex = npm_tool("codex", "codex")
     home = isolated_home / "codex-home"

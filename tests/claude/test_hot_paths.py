@@ -13,9 +13,9 @@ import subprocess
 import sys
 
 import pytest
-from hookrun import HOOKS, SID, prompt_payload, sample
 from hypothesis import given
 from hypothesis import strategies as st
+from support.hookrun import HOOKS, SID, prompt_payload, sample
 
 from routing.core import fastjson
 

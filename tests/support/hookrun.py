@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Union
 
-ROOT = Path(__file__).resolve().parent.parent
+from support.tools import DATA, ROOT
+
 HOOKS = ROOT / "hooks"
-SAMPLES = Path(__file__).resolve().parent / "data" / "host-samples" / "claude-code-2.1.197"
+SAMPLES = DATA / "host-samples" / "claude-code-2.1.197"
 SID = "a0d21917-7af3-4b46-94ef-689a45b8f1b4"  # the session of the captured samples
 
 

@@ -6,8 +6,9 @@ import json
 import subprocess
 
 import pytest
-from shell_support import SHELLS, Sandbox, route_argv
+from support.shell_support import SHELLS, Sandbox, route_argv
 
+pytestmark = pytest.mark.shell
 
 @pytest.fixture
 def box(isolated_home):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from shell_support import SHELLS, Sandbox, interactive
+from support.shell_support import SHELLS, Sandbox, interactive
+
+pytestmark = pytest.mark.shell
 
 LOOKUP = 'codex "where is parse_config defined?"'
 HINT = "route: looks like a lookup -> codex-quick"

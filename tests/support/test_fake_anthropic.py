@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from fake_anthropic import FakeAnthropic, agent_call, sample_for_schema
+from support.fake_anthropic import FakeAnthropic, agent_call, sample_for_schema
 
 
 def post(url: str, body: dict) -> tuple[int, str, str]:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-from conftest import require_tool
+from support.tools import require_tool
 
 SHELLS = ("bash", "zsh", "fish")
 AGENTS = ("codex", "claude", "cursor-agent")

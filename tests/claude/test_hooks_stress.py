@@ -11,11 +11,14 @@ import threading
 import time
 from pathlib import Path
 
-from hookrun import HOOKS, SID, prompt_payload, run_hook, sample
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hookrun import HOOKS, SID, prompt_payload, run_hook, sample
 
 from routing.state import store as state
+
+pytestmark = pytest.mark.stress
 
 PROMPTS = [
     "where is parse_config defined?",

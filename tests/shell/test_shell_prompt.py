@@ -6,8 +6,9 @@ import shutil
 import subprocess
 
 import pytest
-from shell_support import SHELLS, Sandbox, interactive
+from support.shell_support import SHELLS, Sandbox, interactive
 
+pytestmark = pytest.mark.shell
 
 @pytest.fixture
 def box(isolated_home):
@@ -113,7 +114,7 @@ def test_rendering_the_segment_forks_nothing(box, shell):
     counts = []
     for body in (base, loop):
         log = box.home / "strace.log"
-        from shell_support import shell_argv
+        from support.shell_support import shell_argv
         argv = ["strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3", "-o", str(log),
                 *shell_argv(shell, box.source(shell) + "\n" + body)]
         r = subprocess.run(argv, env=box.env, capture_output=True, text=True, cwd=box.home)

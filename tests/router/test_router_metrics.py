@@ -11,12 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, SHARED
+from support.tools import DATA, IN_CI, SHARED
 
 from routing.router.classify import classify
 from routing.router.evaluate import evaluate
-
-DATA = Path(__file__).parent / "data"
 
 
 def _rows(path: Path) -> list[dict]:

@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import require_tool
-from shell_support import SHELLS, Sandbox, render, route_argv
+from support.shell_support import SHELLS, Sandbox, render, route_argv
+from support.tools import require_tool
 
 from routing.core.config import load
 from routing.shell import init as shell_init
 
+pytestmark = pytest.mark.shell
 
 @pytest.fixture
 def box(isolated_home):
@@ -30,7 +31,7 @@ def test_init_without_a_shell_detects_the_calling_shell(box, shell):
     route = " ".join(f"'{w}'" for w in route_argv())
     # The trailing command keeps the shell from exec-ing route in its own place.
     script = f"{route} init > out.txt; true" if shell != "fish" else f"{route} init > out.txt; true"
-    from shell_support import shell_argv
+    from support.shell_support import shell_argv
 
     r = subprocess.run(shell_argv(shell, script), env=box.env, capture_output=True, text=True, cwd=box.home)
     assert r.returncode == 0, r.stderr

@@ -13,10 +13,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, npm_tool
-from transcript_tree import build_tree
+from support.tools import DATA, npm_tool
+from support.transcript_tree import build_tree
 
-SAMPLES = SHARED / "host-samples" / "claude-code-2.1.197"
+SAMPLES = DATA / "host-samples" / "claude-code-2.1.197"
 TOKENS = ("input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens")
 
 
@@ -54,6 +54,7 @@ def test_totals_per_model_equal_the_generated_tree(tree) -> None:
     assert tree.assistant_lines > tree.responses  # the tree really has duplicate lines
 
 
+@pytest.mark.e2e
 def test_skipped_lines_are_summarised_once_and_never_fatal(tree) -> None:
     proc = route("report", "--since", "2000-01-01", env=_claude_env(tree))
     assert f"Skipped {tree.bad_lines} malformed or truncated lines and 1 unreadable files." in proc.stdout
@@ -234,8 +235,9 @@ def test_codex_rollouts_are_reported_under_their_own_tool(tmp_path: Path) -> Non
     assert rep["what_if"]["claude_requests"] == 0
 
 
+@pytest.mark.e2e
 def test_a_real_codex_rollout_is_read_like_ccusage_reads_it(tmp_path: Path, isolated_home: Path) -> None:
-    from fake_responses import FakeResponses, write_codex_config
+    from support.fake_responses import FakeResponses, write_codex_config
 
     codex = npm_tool("codex", "codex")
     codex_home = tmp_path / "codex"
@@ -286,8 +288,9 @@ def test_every_json_field_name_is_documented_in_help(tree) -> None:
     assert names and names <= documented, names - documented
 
 
+@pytest.mark.e2e
 def test_transcripts_written_by_the_real_claude_code_are_reported_like_ccusage(tmp_path: Path) -> None:
-    from fake_anthropic import FakeAnthropic, agent_call
+    from support.fake_anthropic import FakeAnthropic, agent_call
 
     claude = npm_tool("claude", "claude")
     home = tmp_path / "h"

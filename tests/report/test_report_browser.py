@@ -9,9 +9,12 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
-from conftest import ROOT, require_tool
+import pytest
+from support.tools import ROOT, require_tool
+from support.transcript_tree import build_tree
 from test_report import route
-from transcript_tree import build_tree
+
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hookrun import SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
+from support.hookrun import SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
 
 from routing.router.classify import classify
 from routing.state import store as state
