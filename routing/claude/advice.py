@@ -15,12 +15,11 @@ only advise. It speaks rarely:
 
 from __future__ import annotations
 
-from routing.core.tiers import TIERS, rank
+from routing.core.tiers import RELATIVE_PRICE, TIERS, rank
 from routing.router.decision import Decision
 
 REPEAT_AFTER = 5  # prompts before the same suggestion may be shown again
-# Relative price per token (opus ~5x sonnet, ~20x haiku); only ratios matter.
-PRICE = {"haiku": 1.0, "sonnet": 4.0, "opus": 20.0}
+PRICE = RELATIVE_PRICE
 CACHE_READ = 0.1  # a cached input token costs this fraction of an uncached one
 CACHE_WRITE = 1.25  # writing the cache after a switch costs this much
 TURN_TOKENS = 4000  # new input plus output (weighted) per prompt, input-token equivalent

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from routing.claude import home
+from routing.claude.host import SUBAGENT_MODEL_VAR
+from routing.claude.settings import HOOKS
 from routing.core import paths
 from routing.core.checks import FAIL, OK, WARN, Check
 
-HOOK_EVENTS = ("UserPromptSubmit", "PreToolUse", "SessionStart", "SessionEnd")
 SLOW_HOOK_MS = 400
 
 
@@ -98,7 +99,7 @@ def check_hooks(s: _Settings) -> Check:
             name, FAIL, f"hooks point at missing files: {', '.join(broken)}",
             "route install --claude (re-points the hooks at this install)",
         )
-    missing = [e for e in HOOK_EVENTS if e not in ours]
+    missing = [e for e in HOOKS if e not in ours]
     if missing:
         return Check(name, WARN, f"installed, but not for {', '.join(missing)}", "route install --claude")
     interp = shlex.split(ours["UserPromptSubmit"][0])[0]
@@ -167,8 +168,8 @@ def _installed_mode(settings: Path) -> str:
 
 def check_subagent_env(s: _Settings) -> Check:
     name = "subagent model"
-    from_settings = s.env().get("CLAUDE_CODE_SUBAGENT_MODEL")
-    value = os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL") or from_settings
+    from_settings = s.env().get(SUBAGENT_MODEL_VAR)
+    value = os.environ.get(SUBAGENT_MODEL_VAR) or from_settings
     smart = "PreToolUse" in s.our_commands()
     if not value:
         return Check(name, OK, "per-task routing" if smart else "CLAUDE_CODE_SUBAGENT_MODEL not set")

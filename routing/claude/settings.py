@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 from routing.claude import home
+from routing.claude.host import SUBAGENT_MATCHER, SUBAGENT_MODEL_VAR
 from routing.core import paths
 from routing.edits import fileops
 from routing.edits import record as install_record
 from routing.edits.fileops import NO_CHANGE, Change, FileOpsError
 
 MARKER = "modelroute"
-SUBAGENT_ENV = "CLAUDE_CODE_SUBAGENT_MODEL"
+SUBAGENT_ENV = SUBAGENT_MODEL_VAR
 DEFAULT_MODEL = "sonnet"
 MODES = ("smart", "simple")
 
@@ -48,7 +49,7 @@ MODES = ("smart", "simple")
 # milliseconds; the timeout only bounds a wedged interpreter.
 HOOKS: dict[str, tuple[Optional[str], str, int]] = {
     "UserPromptSubmit": (None, "user_prompt_submit.py", 10),
-    "PreToolUse": ("Agent|Task", "pre_tool_use.py", 10),
+    "PreToolUse": (SUBAGENT_MATCHER, "pre_tool_use.py", 10),
     "SessionStart": (None, "session_start.py", 10),
     "SessionEnd": (None, "session_end.py", 10),
 }

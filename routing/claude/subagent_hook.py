@@ -19,17 +19,15 @@ import re
 from routing.claude import home
 from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
+from routing.claude.host import SUBAGENT_MODEL_VAR, SUBAGENT_TOOLS, TOOL_MODELS
 from routing.core import config, errorlog
 from routing.core.tiers import TIERS, rank, tier_of_model
 from routing.router.classify import classify
 from routing.router.rules import rules_for
 from routing.state import store as state
 
-SUBAGENT_TOOLS = ("Agent", "Task")
 # The Agent tool's `model` enum in Claude Code 2.1.x.
-TOOL_MODELS = ("sonnet", "opus", "haiku", "fable")
 BUILTIN_PINNED = {"Explore": "haiku"}
-ENV_OVERRIDE = "CLAUDE_CODE_SUBAGENT_MODEL"
 _FRONTMATTER_MODEL = re.compile(r"^model:\s*['\"]?([\w.\-\[\]]+)", re.M)
 
 
@@ -78,8 +76,8 @@ def handle(payload: dict) -> dict | None:
     # Who picks the model, highest priority first (see the module docstring).
     pinned = str(cfg.get("claude", "subagent_model") or "")
     chosen, by = None, ""
-    if os.environ.get(ENV_OVERRIDE):
-        chosen, by = os.environ[ENV_OVERRIDE], "env"
+    if os.environ.get(SUBAGENT_MODEL_VAR):
+        chosen, by = os.environ[SUBAGENT_MODEL_VAR], "env"
     elif isinstance(tool_input.get("model"), str) and tool_input.get("model"):
         chosen, by = tool_input["model"], "input"
     elif pinned:

@@ -19,6 +19,11 @@ _FAMILY_ALIASES = {
 }
 
 
+# What a token costs on each tier, relative to haiku (opus ~5x sonnet, ~20x haiku).
+# Only the ratios matter: they weigh routing mistakes and switch costs, not bills.
+RELATIVE_PRICE = {"haiku": 1.0, "sonnet": 4.0, "opus": 20.0}
+
+
 def rank(tier: str) -> int:
     return TIERS.index(tier)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from routing.core.tiers import TIERS, rank
+from routing.core.tiers import RELATIVE_PRICE, TIERS, rank
 from routing.router.decision import Decision
 
 LABELS = ("haiku", "sonnet", "opus", "escalate", "continue")
 
 # Relative price of one task on each tier, from list prices per token
 # (Opus about 5x Sonnet, about 20x Haiku). Only ratios are reported.
-RELATIVE_COST = {"haiku": 1.0, "sonnet": 4.0, "opus": 20.0}
+RELATIVE_COST = RELATIVE_PRICE
 
 
 def predicted_label(d: Decision) -> str:

@@ -14,6 +14,8 @@ import re
 import sys
 from typing import Any, Optional, Sequence
 
+from routing.core.tiers import TIERS
+
 SHELLS = ("bash", "zsh", "fish")
 _SLOT = re.compile(r"@@([A-Z_]+)@@")
 _HINTS = re.compile(r"^@@HINTS_BEGIN@@\n(.*?)^@@HINTS_END@@\n", re.S | re.M)
@@ -59,7 +61,7 @@ def slots(config: Any) -> dict[str, str]:
 
     out = {"VERSION": f"modelroute {__version__}", "ROUTE": ""}
     for tool in ("codex", "claude", "cursor"):
-        for tier in ("haiku", "sonnet", "opus"):
+        for tier in TIERS:
             model = config.model_for(tool, tier)
             out[f"{tool.upper()}_{tier.upper()}"] = _toml_assign("model", model) if tool == "codex" else model
     out["CODEX_EFFORT"] = _toml_assign("model_reasoning_effort", str(config.get("codex", "deep_effort")))

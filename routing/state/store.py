@@ -33,14 +33,14 @@ from __future__ import annotations
 import os
 import time
 
-from routing.core import errorlog, fastjson, paths
+from routing.core import errorlog, fastjson, paths, tiers
 
 VERSION = 1
 PRUNE_DAYS = 30
 MAX_SESSIONS = 2000
 LOCK_TIMEOUT = 0.1
 DEFER_TIMEOUT = 10.0  # how long a deferred write (see update) may wait for the lock
-TIERS = ("haiku", "sonnet", "opus")
+TIERS = tiers.TIERS
 STATE_NAME = "state.json"
 STATUS_NAME = "status"
 
