@@ -4,7 +4,7 @@ Each target is one function returning a Part: the per-file Changes (with
 diffs), what it skipped and why, and notes for the user. The same functions
 run twice: first with dry_run=True to plan (for --dry-run, the confirmation
 prompt, and "already installed"), then for real. Per-target file logic lives
-in claude_settings, shell_setup, codex_profiles; this module only sequences.
+in claude_install, shell_setup, codex_profiles; this module only sequences.
 """
 
 from __future__ import annotations
@@ -80,12 +80,12 @@ def cursor_present() -> bool:
 
 
 def install_claude(dry_run: bool, mode: str = "smart", follow: bool = False) -> Part:
-    from routing.claude import settings as claude_settings
+    from routing.claude import install as claude_install
 
     part = Part("Claude Code")
 
     def run() -> None:
-        part.changes += claude_settings.install(claude_settings.target(), mode=mode, dry_run=dry_run, follow=follow)
+        part.changes += claude_install.install(claude_install.target(), mode=mode, dry_run=dry_run, follow=follow)
 
     return _guard(part, run)
 
@@ -139,11 +139,11 @@ def cursor_advice(config: Any) -> Part:
 
 
 def uninstall_claude(dry_run: bool, follow: bool = False) -> Part:
-    from routing.claude import settings as claude_settings
+    from routing.claude import install as claude_install
 
     part = Part("Claude Code")
     return _guard(part, lambda: part.changes.extend(
-        claude_settings.uninstall(claude_settings.target(), dry_run=dry_run, follow=follow)))
+        claude_install.uninstall(claude_install.target(), dry_run=dry_run, follow=follow)))
 
 
 def uninstall_shell(dry_run: bool) -> Part:

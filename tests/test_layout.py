@@ -85,5 +85,5 @@ def test_package_inits_hold_only_a_docstring(init: Path) -> None:
 def test_the_checker_sees_a_violation() -> None:
     assert not allowed("core", "routing.router.classify")
     assert not allowed("claude", "routing.shell.detect")
-    assert allowed("report", "routing.claude.home") and not allowed("report", "routing.claude.settings")
+    assert allowed("report", "routing.claude.home") and not allowed("report", "routing.claude.install")
     assert ("3", "routing.core.paths") != ours(PKG / "core" / "paths.py")

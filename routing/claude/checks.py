@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from routing.claude import home
 from routing.claude.host import SUBAGENT_MODEL_VAR
-from routing.claude.settings import HOOKS
+from routing.claude.merge import HOOKS
 from routing.core import paths
 from routing.core.checks import FAIL, OK, WARN, Check
 
@@ -50,7 +50,7 @@ class _Settings:
 
     def our_commands(self) -> dict[str, list[str]]:
         """Event name (and 'statusLine') -> our command strings."""
-        from routing.claude.settings import is_ours
+        from routing.claude.merge import is_ours
 
         found: dict[str, list[str]] = {}
         hooks = (self.data or {}).get("hooks")

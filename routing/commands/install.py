@@ -123,11 +123,11 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
 
 def _project_claude(mode: str, dry_run: bool, follow: bool):  # type: ignore[no-untyped-def]
     from routing import install as installer
-    from routing.claude import settings as claude_settings
+    from routing.claude import install as claude_install
 
     part = installer.Part("Claude Code (project)")
     try:
-        part.changes += claude_settings.install(claude_settings.target(project=True), mode=mode, dry_run=dry_run,
+        part.changes += claude_install.install(claude_install.target(project=True), mode=mode, dry_run=dry_run,
                                                 follow=follow)
     except FileOpsError as e:
         part.error = str(e)

@@ -45,11 +45,11 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
     parts = []
     if claude or not only:
         if project:
-            from routing.claude import settings as claude_settings
+            from routing.claude import install as claude_install
 
             part = installer.Part("Claude Code (project)")
             try:
-                part.changes += claude_settings.uninstall(claude_settings.target(project=True), dry_run=dry_run,
+                part.changes += claude_install.uninstall(claude_install.target(project=True), dry_run=dry_run,
                                                           follow=follow_symlinks)
             except FileOpsError as e:
                 part.error = str(e)

@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.claude import settings as cs
+from routing.claude import install as cs_install
+from routing.claude import jsonedit
+from routing.claude import merge as cs
 from routing.cli import main
 from routing.edits import record as install_record
 
@@ -152,7 +154,7 @@ def test_install_idempotent(isolated_home: Path, hooks: Path) -> None:
     assert code == 0
     assert p.read_bytes() == first
     assert f"{p}: already installed" in out
-    assert f"{cs.target().agent_file}: already installed" in out
+    assert f"{cs_install.target().agent_file}: already installed" in out
     assert "MODIFIED" not in out
 
 
@@ -183,7 +185,7 @@ def test_uninstall_dry_run_writes_nothing(isolated_home: Path, hooks: Path) -> N
     installed = p.read_bytes()
     code, out = route("uninstall", "--claude", "--dry-run")
     assert code == 0 and p.read_bytes() == installed
-    assert cs.target().agent_file.exists()
+    assert cs_install.target().agent_file.exists()
     assert "-    \"model\": \"sonnet\"" in out or '-  "model": "sonnet"' in out
 
 
@@ -271,7 +273,7 @@ def test_uninstall_restores_original_bytes(isolated_home: Path, hooks: Path) -> 
     assert code == 0, out
     assert p.read_text() == text
     assert not p.with_name("settings.json.modelroute-backup").exists()
-    assert not cs.target().agent_file.exists()
+    assert not cs_install.target().agent_file.exists()
     code, out = route("uninstall", "--claude")
     assert f"{p}: not installed" in out and p.read_text() == text
 
@@ -426,7 +428,7 @@ def test_users_own_explore_agent_is_kept(isolated_home: Path, hooks: Path) -> No
 
 def test_edited_explore_agent_survives_uninstall(isolated_home: Path, hooks: Path) -> None:
     route("install", "--claude")
-    agent = cs.target().agent_file
+    agent = cs_install.target().agent_file
     agent.write_text(agent.read_text() + "Also look in docs/.\n")
     code, out = route("uninstall", "--claude")
     assert agent.exists() and "edited" in out
@@ -494,7 +496,7 @@ def test_merged_text_always_parses_to_the_merged_document(doc: dict, indent: obj
     commands = {e: f"/py /x/{e} # modelroute" for e in cs.HOOKS}
     commands["statusLine"] = "/py /s # modelroute"
     merged, added, _ = cs.merge(cs.parse(Path("s.json"), original), commands)
-    text = cs.render(merged, cs.detect_style(original), original)
+    text = jsonedit.render(merged, jsonedit.detect_style(original), original)
     assert json.dumps(json.loads(text)) == json.dumps(merged)
     back, _ = cs.unmerge(json.loads(text), added)
     assert json.dumps(back) == json.dumps(doc)
