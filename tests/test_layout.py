@@ -87,3 +87,16 @@ def test_the_checker_sees_a_violation() -> None:
     assert not allowed("claude", "routing.shell.detect")
     assert allowed("report", "routing.claude.home") and not allowed("report", "routing.claude.install")
     assert ("3", "routing.core.paths") != ours(PKG / "core" / "paths.py")
+
+
+def test_the_hook_scripts_keep_the_paths_users_settings_point_at() -> None:
+    """settings.json holds `<site-packages>/routing/_hooks/<name>.py`: a renamed script is a
+    missing file, and Python's exit 2 for it blocks every prompt in Claude Code."""
+    from routing.claude.merge import OUR_SCRIPTS
+
+    assert set(OUR_SCRIPTS) == {"user_prompt_submit.py", "pre_tool_use.py", "session_start.py",
+                                "session_end.py", "status_line.py"}
+    for script in OUR_SCRIPTS:
+        assert (PKG.parent / "hooks" / script).is_file(), script
+    pyproject = (PKG.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"hooks" = "routing/_hooks"' in pyproject
