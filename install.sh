@@ -7,7 +7,7 @@
 #   2. `route install`: Claude Code, your login shell, Codex profiles (those
 #      found), and the Cursor settings to pick by hand.
 # Flags go on to `route install`: --dry-run, --yes, --no-claude, --no-shell,
-# --no-codex, --mode simple|smart, --login-shell SHELL, --follow-symlinks.
+# --no-codex, --subagents routed|haiku, --login-shell SHELL, --follow-symlinks.
 # ./install.sh --uninstall [--purge] runs `route uninstall` and then removes
 # the package environment too.
 set -euo pipefail

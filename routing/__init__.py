@@ -6,12 +6,14 @@ enforces who may import whom):
   core/      paths, config, tiers, the error log, fast JSON, doctor's check type (stdlib only)
   router/    the pure router: prompt text, rules (rules.json), the decision, evaluation
   state/     the locked per-session store, the session record, `route status`
-  edits/     safe edits of other programs' files: plans, ownership marks, the install record
+  edits/     safe edits of other programs' files: plans, ownership marks, the install record,
+             and the install-target interface every integration implements
   claude/    Claude Code: its home, the hooks, the statusLine, settings.json install, checks
   shell/     `route init` templates, wrapper calls and hints, rc-file install, checks
   codex/     the Codex CLI: its home and the quick/deep profiles
+  cursor/    Cursor: the per-feature models to pick in its settings (nothing is written)
   report/    `route report`: transcript sources, dedup, pricing, totals, terminal/HTML render
-  install.py, doctor.py   run what the concerns provide; commands/ are the thin click faces
+  install.py, doctor.py   run the targets' plans and checks; commands/ are the thin click faces
 
 Nothing is imported here on purpose: the hooks and the status line import
 single modules, and every import costs start-up time on the hot path.

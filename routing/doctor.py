@@ -1,13 +1,13 @@
 """`route doctor`: check the whole set-up, one verdict per check, each with its fix.
 
-Each concern registers its own checks (a `checks()` in routing.claude.checks,
-routing.shell.checks, routing.state.checks); this module runs them in that
-order and adds the ones about modelroute itself: config, tools, `route` on PATH.
+Each install target brings its own checks (routing.edits.target's `checks()`:
+Claude Code, the shell, Codex, Cursor, in install order), the state file has
+routing.state.checks; this module runs them in that order and adds the ones
+about modelroute itself: config, tools, `route` on PATH.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import subprocess
@@ -17,8 +17,6 @@ from typing import Callable, Optional
 
 from routing.core import paths
 from routing.core.checks import FAIL, OK, WARN, Check, run
-
-CONCERNS = ("routing.claude.checks", "routing.shell.checks", "routing.state.checks")
 
 
 def check_config() -> Check:
@@ -90,8 +88,12 @@ def check_route_on_path() -> Check:
 
 
 def run_all() -> list[Check]:
+    from routing.install import all_targets
+    from routing.state import checks as state_checks
+
     named: list[tuple[str, Callable[[], Check]]] = []
-    for module in CONCERNS:
-        named += importlib.import_module(module).checks()
+    for target in all_targets():
+        named += target.checks()
+    named += state_checks.checks()
     named += [("config", check_config), ("tools", check_tools), ("route on PATH", check_route_on_path)]
     return run(named)

@@ -1,62 +1,22 @@
-"""`route install` / `route uninstall` across targets: Claude Code, the shell, Codex, Cursor.
+"""`route install` / `route uninstall`: run the install targets and print their plans.
 
-Each target is one function returning a Part: the per-file Changes (with
-diffs), what it skipped and why, and notes for the user. The same functions
-run twice: first with dry_run=True to plan (for --dry-run, the confirmation
-prompt, and "already installed"), then for real. Per-target file logic lives
-in claude_install, shell_setup, codex_profiles; this module only sequences.
+Every integration provides one target (routing.edits.target): Claude Code,
+the shell, Codex and Cursor. This module picks the targets, asks each for
+its plan, prints the plans once, and applies them; the file logic lives in
+each target's own package. Nothing is written before `apply`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from typing import Any, Callable, Optional
+from pathlib import Path
+from typing import Optional, Sequence
 
 from routing.core import paths
-from routing.edits import fileops
-from routing.edits.fileops import Change, FileOpsError
-from routing.edits.plan import FileEdit, Skipped
+from routing.edits.plan import CREATED, MODIFIED, NO_CHANGE, REMOVED, TreeRemoval
+from routing.edits.target import Options, Plan, Target
 
-
-class Part:
-    """What one target did, or would do."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.changes: list[Change] = []
-        self.skipped: list[Skipped] = []
-        self.notes: list[str] = []
-        self.error = ""
-
-    @property
-    def changed(self) -> bool:
-        return any(c.changed for c in self.changes)
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.error) or any(s.failed for s in self.skipped)
-
-
-def _guard(part: Part, fn: Callable[[], None]) -> Part:
-    """Run one target; a refusal (bad file, read-only dir) is reported, not raised."""
-    try:
-        fn()
-    except FileOpsError as e:
-        part.error = str(e)
-    except (RuntimeError, ValueError) as e:
-        part.error = str(e)
-    return part
-
-
-def _run_edits(part: Part, edits: list[FileEdit], dry_run: bool) -> None:
-    for edit in edits:
-        if dry_run:
-            status = fileops.MODIFIED if edit.changed else fileops.NO_CHANGE
-            note = edit.what if edit.changed else f"already installed ({edit.what})"
-            part.changes.append(Change(edit.path, status, note, edit.diff() if edit.changed else ""))
-        else:
-            part.changes.append(edit.apply())
+NAMES = ("claude", "shell", "codex", "cursor")
 
 
 def check_home() -> None:
@@ -66,162 +26,157 @@ def check_home() -> None:
         raise RuntimeError(f"HOME ({home}) does not exist; set HOME to your home directory and run again")
 
 
-# -- detection ----------------------------------------------------------------------
+def target(name: str, project: bool = False) -> Target:
+    if name == "claude":
+        from routing.claude.install import ClaudeCode
+
+        return ClaudeCode(project=project)
+    if name == "shell":
+        from routing.shell.setup import Shell
+
+        return Shell()
+    if name == "codex":
+        from routing.codex.profiles import Codex
+
+        return Codex()
+    if name == "cursor":
+        from routing.cursor.install import Cursor
+
+        return Cursor()
+    raise ValueError(f"unknown install target {name!r}")
 
 
-def cursor_present() -> bool:
-    home = paths.home()
-    return shutil.which("cursor-agent") is not None or shutil.which("cursor") is not None or any(
-        (home / d).is_dir() for d in (".cursor", ".config/Cursor", "Library/Application Support/Cursor")
-    )
+def all_targets() -> list[Target]:
+    """Every target, in install order; `route doctor` runs their checks in this order too."""
+    return [target(n) for n in NAMES]
 
 
-# -- install ------------------------------------------------------------------------
+def select(only: set[str], without: set[str], project: bool = False, installing: bool = True) -> list[Target]:
+    """The targets to run: those named (`--claude`), else those present, less `--no-X`.
 
-
-def install_claude(dry_run: bool, mode: str = "smart", follow: bool = False) -> Part:
-    from routing.claude import install as claude_install
-
-    part = Part("Claude Code")
-
-    def run() -> None:
-        part.changes += claude_install.install(claude_install.target(), mode=mode, dry_run=dry_run, follow=follow)
-
-    return _guard(part, run)
-
-
-def install_shell(shell: Optional[str], dry_run: bool, follow: bool = False) -> Part:
-    from routing.shell import setup as shell_setup
-
-    part = Part(f"shell ({shell})" if shell else "shell")
-    if shell is None:
-        part.notes.append("your shell is not bash, zsh or fish: nothing to wire "
-                          "(`route install --shell --login-shell zsh` picks one)")
-        return part
-
-    def run() -> None:
-        plan = shell_setup.plan_install(shell, follow_symlinks=follow)
-        part.skipped += plan.skipped
-        part.notes += plan.notes
-        _run_edits(part, plan.edits, dry_run)
-
-    return _guard(part, run)
-
-
-def install_codex(config: Any, dry_run: bool) -> Part:
-    from routing.codex import profiles as codex_profiles
-
-    part = Part("Codex")
-
-    def run() -> None:
-        edits, skipped = codex_profiles.plan_install(config)
-        part.skipped += skipped
-        _run_edits(part, edits, dry_run)
-        if edits:
-            part.notes.append("use them with `codex --profile quick` / `codex --profile deep` (or codex-quick, codex-deep)")
-
-    return _guard(part, run)
-
-
-CURSOR_FEATURES = (("Chat / Composer", "sonnet"), ("Inline Edit (Cmd/Ctrl-K)", "haiku"), ("Agent", "sonnet"))
-
-
-def cursor_advice(config: Any) -> Part:
-    """Cursor keeps its per-feature models in its UI: say what to pick, touch nothing."""
-    part = Part("Cursor")
-    part.notes.append("Cursor keeps per-feature models in its settings UI (Settings > Models); pick:")
-    for feature, tier in CURSOR_FEATURES:
-        part.notes.append(f"  {feature:<26} {config.model_for('cursor', tier)}  ({tier} tier)")
-    return part
-
-
-# -- uninstall ----------------------------------------------------------------------
-
-
-def uninstall_claude(dry_run: bool, follow: bool = False) -> Part:
-    from routing.claude import install as claude_install
-
-    part = Part("Claude Code")
-    return _guard(part, lambda: part.changes.extend(
-        claude_install.uninstall(claude_install.target(), dry_run=dry_run, follow=follow)))
-
-
-def uninstall_shell(dry_run: bool) -> Part:
-    from routing.shell import setup as shell_setup
-
-    part = Part("shell")
-
-    def run() -> None:
-        plan = shell_setup.plan_uninstall()
-        part.skipped += plan.skipped
-        part.notes += plan.notes
-        _run_edits(part, plan.edits, dry_run)
-
-    return _guard(part, run)
-
-
-def uninstall_codex(dry_run: bool) -> Part:
-    from routing.codex import profiles as codex_profiles
-
-    part = Part("Codex")
-
-    def run() -> None:
-        edits, skipped = codex_profiles.plan_uninstall()
-        part.skipped += skipped
-        _run_edits(part, edits, dry_run)
-
-    return _guard(part, run)
-
-
-def purge(dry_run: bool) -> Part:
-    """--purge: state, config and cache dirs, and our data dir except the package env in it."""
-    part = Part("modelroute data")
-    data = paths.data_dir()
-    targets = [paths.state_dir(), paths.config_dir(), paths.cache_dir()]
-    if data.is_dir():
-        targets += sorted(p for p in data.iterdir() if p.name != "venv")
-    for t in targets:
-        if not os.path.lexists(t):
+    Uninstall looks everywhere modelroute writes, present or not (a tool removed
+    since may have left our files), and skips Cursor, where nothing is written."""
+    out = []
+    for name in NAMES:
+        if name in without or (only and name not in only):
             continue
-        part.changes.append(Change(t, fileops.MODIFIED, "removed"))
-        if not dry_run:
-            try:
-                if t.is_dir() and not t.is_symlink():
-                    shutil.rmtree(t)
-                else:
-                    t.unlink()
-            except OSError as e:
-                part.error = f"cannot remove {t}: {e.strerror or e}"
-                break
-    if not dry_run and data.is_dir() and not any(data.iterdir()):
-        data.rmdir()
-    return part
+        t = target(name, project)
+        if only or t.present() or (not installing and name != "cursor"):
+            out.append(t)
+    return out
 
 
-def report(parts: list[Part], stage: str) -> list[str]:
-    """The per-part summary, one `<file>: MODIFIED|already installed` line per file.
+def plan_install(targets: list[Target], options: Options) -> list[Plan]:
+    return [t.plan_install(options) for t in targets]
 
-    stage: "dry-run" (diffs first), "plan" (before asking) or "done".
-    """
+
+def plan_uninstall(targets: list[Target], options: Options) -> list[Plan]:
+    return [t.plan_uninstall(options) for t in targets]
+
+
+def apply(plans: list[Plan]) -> list[Plan]:
+    return [p.apply() for p in plans]
+
+
+# -- modelroute's own data -------------------------------------------------------------
+
+
+def plan_data(purge: bool, others: Sequence[Plan] = ()) -> Plan:
+    """What uninstall does with modelroute's own files: --purge removes them, else they are listed as kept.
+
+    The state dir holds the user's session counts and the error log, the config
+    dir their settings: worth keeping unless asked. The package env (venv) is
+    install.sh's to remove. Files the `others` plans already remove are left to them."""
+    from routing.edits.plan import Skipped
+
+    plan = Plan("modelroute data")
+    data = paths.data_dir()
+    found: list[tuple[Path, str]] = [
+        (paths.state_dir(), "session counts and the error log"),
+        (paths.config_dir(), "your modelroute config"),
+        (paths.cache_dir(), "caches"),
+    ]
+    if data.is_dir():
+        found += [(p, "modelroute data") for p in sorted(data.iterdir()) if p.name != "venv"]
+    taken = {e.path for p in others for e in p.edits}
+    for path, what in found:
+        if not os.path.lexists(path) or path in taken:
+            continue
+        if purge:
+            plan.edits.append(TreeRemoval(path, what))
+            continue
+        kept = _user_data(path)
+        if kept:
+            plan.skipped.append(Skipped(path, f"{what} ({', '.join(kept)}); `route uninstall --purge` removes it"))
+    return plan
+
+
+def _user_data(path: Path) -> list[str]:
+    """What in one of our dirs is worth keeping: not the install record (it goes with the last entry), not caches."""
+    if path in (paths.cache_dir(),) or not path.is_dir():
+        return []
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []
+    return [n for n in names if n not in ("installed.json", "state.json.lock") and not n.startswith("prompt-mark.")]
+
+
+# -- the printer -------------------------------------------------------------------------
+
+LABEL_WIDTH = max(len(s) for s in (CREATED, MODIFIED, REMOVED, NO_CHANGE, "FAILED", "KEPT"))
+
+
+def _line(label: str, text: str) -> str:
+    return f"  {label:<{LABEL_WIDTH}}  {text}"
+
+
+def render(plans: list[Plan], installing: bool = True, diffs: bool = False) -> list[str]:
+    """The plans, as the user sees them once: one labelled line per file, what each change means under it.
+
+    With `diffs`, the unified diff of every change comes first (--dry-run)."""
     lines: list[str] = []
-    if stage == "dry-run":
-        for part in parts:
-            lines += [c.diff.rstrip("\n") for c in part.changes if c.changed and c.diff]
-    for part in parts:
-        if not part.changed and not part.skipped and not part.error:
-            notes = {c.note for c in part.changes}
-            state = "nothing to do" if not part.changes or notes <= {"not installed"} else "already installed"
-            lines.append(f"{part.name}: {state}")
+    if diffs:
+        for plan in plans:
+            lines += [e.diff().rstrip("\n") for e in plan.changes if e.diff()]
+    for plan in plans:
+        shown = [e for e in plan.edits if e.touches]
+        if plan.changed or plan.skipped or plan.error or (plan.notes and not shown):
+            lines.append(f"{plan.name}:")
+            for e in shown:
+                lines.append(_line(e.status, f"{e.path} ({e.what})"))
+                if e.changed:
+                    lines += [f"      - {d}" for d in e.details]
         else:
-            lines.append(f"{part.name}:" + (" (would change)" if stage == "dry-run" else ""))
-        for c in part.changes:
-            lines.append(f"  {c}")
-            lines += [f"    - {d}" for d in getattr(c, "details", [])]
-        for s in part.skipped:
-            lines.append(f"  {'FAILED' if s.failed else 'left alone'}: {s}")
-        if part.error:
-            lines.append(f"  FAILED: {part.error}")
-        lines += [f"  {n}" for n in part.notes]
-    if stage == "dry-run":
-        lines.append("dry run: nothing was written")
+            lines.append(f"{plan.name}: {'already installed' if installing else 'not installed'}")
+        for s in plan.skipped:
+            lines.append(_line("FAILED" if s.failed else "KEPT", str(s)))
+        if plan.error:
+            lines.append(_line("FAILED", plan.error))
+        lines += [f"  {n}" for n in plan.notes]
     return lines
+
+
+def outcome(plans: list[Plan]) -> list[str]:
+    """After apply: what could not be written, and one line of counts."""
+    lines: list[str] = []
+    counts = {CREATED: 0, MODIFIED: 0, REMOVED: 0}
+    for plan in plans:
+        for e in plan.changes[: plan.written]:
+            counts[e.status] += 1
+        if plan.error and plan.written < len(plan.changes):
+            lines.append(f"{plan.name}: FAILED {plan.error}")
+            lines += [f"  not written: {e.path}" for e in plan.changes[plan.written + 1:]]
+    done = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
+    lines.append(f"done: {done or 'nothing changed'}")
+    return lines
+
+
+def failed(plans: list[Plan]) -> bool:
+    return any(p.failed for p in plans)
+
+
+def bin_dir_of_route() -> Optional[str]:
+    """~/.local/bin when install.sh (or pipx) linked `route` there, for the shell's PATH."""
+    d = paths.home() / ".local" / "bin"
+    return str(d) if os.path.lexists(d / "route") or os.path.lexists(d / "modelroute") else None

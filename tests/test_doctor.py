@@ -84,7 +84,7 @@ def test_subagent_env_conflicts_with_smart_mode(isolated_home: Path) -> None:
     script = _hook_script(isolated_home, "pass\n")
     _settings(isolated_home, f"{sys.executable} {script}", env={"CLAUDE_CODE_SUBAGENT_MODEL": "haiku"})
     check = claude_checks.check_subagent_env(claude_checks._Settings())
-    assert check.status == "warn" and "overrides per-task" in check.detail and "--mode simple" in check.fix
+    assert check.status == "warn" and "overrides per-task" in check.detail and "--subagents haiku" in check.fix
 
 
 def test_model_left_by_slash_model_is_reported(isolated_home: Path) -> None:
@@ -225,7 +225,7 @@ def test_simple_mode_chosen_at_install_is_not_a_conflict(isolated_home: Path) ->
 
     install("simple")
     check = claude_checks.check_subagent_env(claude_checks._Settings())
-    assert check.status == "ok" and "simple mode" in check.detail, check.line()
+    assert check.status == "ok" and "--subagents haiku" in check.detail, check.line()
     install("smart")
     settings = isolated_home / ".claude/settings.json"
     doc = json.loads(settings.read_text())

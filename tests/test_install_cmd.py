@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,12 +60,24 @@ def test_at_a_terminal_it_asks_first(codex_user: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(install_cmd, "interactive", lambda: True)
     before = snapshot(codex_user)
     code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\n")
-    assert code == 1 and "Go ahead?" in out and "nothing was written" in out
+    assert code == 1 and "Write these changes?" in out and "nothing was written" in out
     assert snapshot(codex_user) == before
     code, out = route("install", "--no-claude", "--login-shell", "bash", input="y\n")
     assert code == 0 and (codex_user / ".codex/quick.config.toml").exists()
     code, out = route("install", "--no-claude", "--login-shell", "bash")
-    assert code == 0 and "Go ahead?" not in out  # nothing to change: nothing to ask
+    assert code == 0 and "Write these changes?" not in out  # nothing to change: nothing to ask
+
+
+def test_the_plan_is_printed_once_with_created_for_new_files(codex_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install_cmd, "interactive", lambda: True)
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="y\n")
+    assert code == 0, out
+    quick = codex_user / ".codex/quick.config.toml"
+    assert out.count(str(quick)) == 1 and re.search(rf"CREATED +{quick} ", out)
+    assert re.search(rf"MODIFIED +{codex_user}/\.bashrc ", out)
+    assert "done: 3 created, 1 modified" in out
+    code, out = route("uninstall")
+    assert re.search(rf"REMOVED +{quick} ", out) and re.search(rf"MODIFIED +{codex_user}/\.bashrc ", out)
 
 
 def test_target_flags_select_only_those(codex_user: Path) -> None:
@@ -165,7 +178,7 @@ def test_on_a_real_terminal_install_asks_and_no_writes_nothing(codex_user: Path)
     os.close(slave)
     seen = b""
     try:
-        while b"Go ahead?" not in seen:
+        while b"Write these changes?" not in seen:
             ready, _, _ = select.select([master], [], [], 30)
             assert ready, f"no question within 30 s; got {seen!r}"
             seen += os.read(master, 4096)

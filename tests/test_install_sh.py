@@ -200,7 +200,7 @@ def test_install_wires_everything_and_keeps_the_users_content(home: Path) -> Non
     assert 'model = "gpt-5-nano"' in (home / ".codex/quick.config.toml").read_text()
     assert 'model_reasoning_effort = "high"' in (home / ".codex/deep.config.toml").read_text()
     assert (home / ".zshrc").read_text() == ZSHRC  # only the login shell is wired
-    assert "Undo: route uninstall" in out.stdout and f"{home}/.bashrc: MODIFIED" in out.stdout
+    assert "Undo: route uninstall" in out.stdout and re.search(rf"MODIFIED +{home}/\.bashrc ", out.stdout)
     assert (home / ".local/bin/route").resolve() == (home / VENV_REL / "bin/route").resolve()
 
 

@@ -4,7 +4,7 @@ A short walk over every module's imports (including the ones inside functions,
 which is where the hot paths hide theirs):
 - core imports nothing of ours;
 - router, state and edits import only core;
-- an integration (claude, shell, codex, report) imports core, router, state and
+- an integration (claude, shell, codex, cursor, report) imports core, router, state and
   edits, never another integration; report reads Claude Code's and Codex's
   homes only through their `home` modules;
 - every package's __init__.py is a docstring and nothing else, so importing one
@@ -21,7 +21,7 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "routing"
 FOUNDATION = {"core"}
 LOWER = {"router", "state", "edits"}
-INTEGRATIONS = {"claude", "shell", "codex", "report"}
+INTEGRATIONS = {"claude", "shell", "codex", "cursor", "report"}
 # The one door from an integration into another: where that tool keeps its files.
 HOMES = {"routing.claude.home", "routing.codex.home"}
 

@@ -156,7 +156,7 @@ def check_hook_runs(s: _Settings) -> Check:
 
 
 def _installed_mode(settings: Path) -> str:
-    """The --mode route install last used for this settings file ('' if unknown)."""
+    """The subagent mode route install last used for this settings file: smart, simple or ''."""
     try:
         from routing.edits import record as install_record
 
@@ -175,13 +175,13 @@ def check_subagent_env(s: _Settings) -> Check:
         return Check(name, OK, "per-task routing" if smart else "CLAUDE_CODE_SUBAGENT_MODEL not set")
     where = f"the env block of {s.path}" if from_settings else "your environment"
     if smart and _installed_mode(s.path) == "simple" and from_settings == value:
-        return Check(name, OK, f"simple mode: every subagent runs on {value} (per-task routing off by choice)")
+        return Check(name, OK, f"every subagent runs on {value} (route install --subagents haiku: per-task routing off by choice)")
     if smart:
         return Check(
             name, WARN, f"CLAUDE_CODE_SUBAGENT_MODEL={value} (from {where}) overrides per-task subagent routing",
-            f"remove it from {where}, or keep it and run `route install --mode simple`",
+            f"remove it from {where}, or keep it and run `route install --subagents haiku`",
         )
-    return Check(name, OK, f"simple mode: every subagent runs on {value}")
+    return Check(name, OK, f"every subagent runs on {value} (no per-task routing)")
 
 
 def check_default_model(s: _Settings) -> Check:

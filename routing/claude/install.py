@@ -1,12 +1,13 @@
-"""Install modelroute into a Claude Code settings file (user or project), and take it out.
+"""Claude Code's install target: modelroute in a settings file (user or project), and out again.
 
 The file-level half of routing.claude.merge: read the file, refuse what must
 not be touched (invalid JSON, a symlink unless followed), merge, render in the
-file's own style (routing.claude.jsonedit), write atomically with a backup,
-and remember in the install record what only we added. `agents/Explore.md`
+file's own style (routing.claude.jsonedit), and plan the write with its backup
+and the install-record entry saying what only we added. `agents/Explore.md`
 with `model: haiku` is added too, unless the user has their own. When
-uninstall's result equals the backed-up original, the original bytes are
-restored exactly.
+uninstall's result has the same content as the backed-up original (even in
+another key order, as Claude Code's own rewrites leave it), the original
+bytes come back and the backup goes.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from routing.claude import home
+from routing.claude.describe import describe
 from routing.claude.jsonedit import detect_style, render, same_order
-from routing.claude.merge import MARKER, SettingsError, has_key, merge, parse, unmerge, wanted_commands
+from routing.claude.merge import (MARKER, SUBAGENT_ENV, SettingsError, has_key, merge, parse, unmerge,
+                                  wanted_commands)
+from routing.core.checks import Check
 from routing.edits import fileops
 from routing.edits import record as install_record
-from routing.edits.fileops import NO_CHANGE, Change, FileOpsError
+from routing.edits.fileops import FileOpsError
+from routing.edits.plan import FileEdit, Skipped, missing_dirs
+from routing.edits.target import Options, Plan, guarded
 
 EXPLORE_AGENT = """\
 ---
@@ -60,8 +66,8 @@ def project_root(cwd: Optional[str] = None) -> Path:
     return Path(here)
 
 
-class Target:
-    """One settings file plus the agents dir that goes with it."""
+class Scope:
+    """One settings file plus the agents dir that goes with it: the user's, or a project's."""
 
     def __init__(self, settings: Path, agents_dir: Path, project: bool) -> None:
         self.settings = settings
@@ -72,20 +78,14 @@ class Target:
     def agent_file(self) -> Path:
         return self.agents_dir / "Explore.md"
 
+    @property
+    def name(self) -> str:
+        return "Claude Code (project)" if self.project else "Claude Code"
 
-def target(project: bool = False, cwd: Optional[str] = None) -> Target:
+
+def scope(project: bool = False, cwd: Optional[str] = None) -> Scope:
     base = project_root(cwd) / ".claude" if project else claude_dir()
-    return Target(base / "settings.json", base / "agents", project)
-
-
-def _missing_dirs(path: Path) -> list[str]:
-    """Directories that writing `path` would create, deepest first."""
-    out = []
-    d = path.parent
-    while not d.exists() and d != d.parent:
-        out.append(str(d))
-        d = d.parent
-    return out
+    return Scope(base / "settings.json", base / "agents", project)
 
 
 def _read_settings(path: Path, follow: bool) -> tuple[Optional[str], Path]:
@@ -98,9 +98,9 @@ def _read_settings(path: Path, follow: bool) -> tuple[Optional[str], Path]:
     return fileops.read_text(real), real
 
 
-def _user_model_elsewhere(t: Target) -> Optional[str]:
+def _user_model_elsewhere(s: Scope) -> Optional[str]:
     """For a project install: a model the user's own settings already pick."""
-    if not t.project:
+    if not s.project:
         return None
     user = claude_dir() / "settings.json"
     try:
@@ -111,113 +111,122 @@ def _user_model_elsewhere(t: Target) -> Optional[str]:
     return model if isinstance(model, str) else None
 
 
-def install(t: Target, mode: str = "smart", dry_run: bool = False, follow: bool = False,
-            scripts: Optional[Path] = None, python: Optional[str] = None) -> list[Change]:
-    """Merge our entries into the settings file and add the Explore agent."""
+def _record(s: Scope, real: Path) -> Optional[dict[str, Any]]:
+    # Keyed by the file written; an install before `real` was the key used the link's path.
+    return install_record.get(real) or install_record.get(s.settings)
+
+
+def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
+                 scripts: Optional[Path] = None, python: Optional[str] = None) -> Plan:
+    """Plan merging our entries into the settings file, and the Explore agent."""
+    plan = Plan(s.name)
     commands = wanted_commands(scripts, python)
-    old, real = _read_settings(t.settings, follow)
-    doc = parse(t.settings, old)
-    record = install_record.get(t.settings) or {}
-    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(t), record.get("added", ()))
+    old, real = _read_settings(s.settings, follow)
+    doc = parse(s.settings, old)
+    record = _record(s, real) or {}
+    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(s), record.get("added", ()))
     new_text = old if same_order(new_doc, doc) else render(new_doc, detect_style(old or ""), old or "")
-    created_dirs = _missing_dirs(real)
-    change = fileops.write_change(real, old, new_text, dry_run=dry_run, mode=0o600 if old is None else None)
-    if change.changed and not dry_run:
-        entry = {
-            "created": bool(record.get("created")) or old is None,
-            "added": sorted(k for k in set(record.get("added", [])) | set(added) if has_key(new_doc, k)),
-            "dirs": record.get("dirs") or created_dirs,
-            "mode": mode,
-        }
-        install_record.put(t.settings, entry)
-    change.path = t.settings
-    change.details.extend(notes)
-    return [change, install_agent(t, dry_run)]
+    entry = {
+        "created": bool(record.get("created")) or old is None,
+        "added": sorted(k for k in set(record.get("added", [])) | set(added) if has_key(new_doc, k)),
+        "dirs": record.get("dirs") or missing_dirs(real),
+        "mode": mode,
+    }
+    if real != s.settings:
+        plan.notes.append(f"{s.settings} is a symlink: editing its target {real}")
+    plan.edits.append(FileEdit(real, old, new_text, "Claude Code settings", mode=0o600 if old is None else None,
+                               record=entry, details=describe(doc, new_doc, SUBAGENT_ENV) + notes))
+    plan_agent_install(plan, s)
+    return plan
 
 
-def install_agent(t: Target, dry_run: bool = False) -> Change:
-    path = t.agent_file
+def plan_agent_install(plan: Plan, s: Scope) -> None:
+    path = s.agent_file
     existing = fileops.read_text(path) if path.exists() or path.is_symlink() else None
-    if existing == EXPLORE_AGENT:
-        return Change(path, NO_CHANGE)
-    if existing is not None:
-        c = Change(path, NO_CHANGE, "kept your own Explore agent" if MARKER not in existing
-                   else "kept: edited since modelroute installed it")
-        return c
-    created_dirs = _missing_dirs(path)
-    change = fileops.write_change(path, None, EXPLORE_AGENT, dry_run=dry_run, mode=0o644)
-    change.details.append("Explore subagents run on haiku (agents/Explore.md, model: haiku)")
-    if not dry_run:
-        install_record.put(path, {"created": True, "sha256": _sha(EXPLORE_AGENT), "dirs": created_dirs})
-    return change
+    if existing is not None and existing != EXPLORE_AGENT:
+        plan.skipped.append(Skipped(path, "your own Explore agent, not modelroute's" if MARKER not in existing
+                                    else "edited since modelroute installed it"))
+        return
+    plan.edits.append(FileEdit(path, existing, EXPLORE_AGENT, "Explore agent", mode=0o644, backup=False,
+                               record={"created": True, "sha256": _sha(EXPLORE_AGENT), "dirs": missing_dirs(path)},
+                               details=["Explore subagents (file search) run on haiku (model: haiku)"]))
 
 
-def uninstall(t: Target, dry_run: bool = False, follow: bool = False) -> list[Change]:
-    """Remove exactly what install added; restore the original bytes when nothing else changed."""
-    old, real = _read_settings(t.settings, follow)
-    record = install_record.get(t.settings)
+def plan_uninstall(s: Scope, follow: bool = False) -> Plan:
+    """Plan removing exactly what install added, restoring the original bytes when nothing else changed."""
+    plan = Plan(s.name)
+    old, real = _read_settings(s.settings, follow)
+    record = _record(s, real)
     # The agent first: removing it may empty a directory the settings file's removal then takes.
-    agent_change = uninstall_agent(t, dry_run)
-    changes = []
+    plan_agent_uninstall(plan, s)
     if old is None:
-        changes.append(Change(t.settings, NO_CHANGE, "not installed"))
+        return plan
+    doc = parse(s.settings, old)
+    backup = fileops.backup_path(real)
+    backup_text = fileops.read_text(backup) if backup.exists() else None
+    original: Optional[dict[str, Any]] = None
+    if backup_text is not None:
+        try:
+            original = parse(backup, backup_text)
+        except SettingsError:
+            original = None
+    new_doc, notes = unmerge(doc, record.get("added") if record else None, original)
+    drop_backup = False
+    if same_order(new_doc, doc):
+        new_text: Optional[str] = old
+    elif backup_text is not None and original is not None and new_doc == original:
+        # The same content as before install, if perhaps in another key order (Claude Code
+        # rewrites the file on /model): the original bytes come back, and the backup is spent.
+        new_text, drop_backup = backup_text, True
+    elif not new_doc and ((record and record.get("created")) or (record is None and backup_text is None)):
+        new_text = None  # we created the file: remove it
     else:
-        doc = parse(t.settings, old)
-        backup = fileops.backup_path(real)
-        backup_text = fileops.read_text(backup) if backup.exists() else None
-        original: Optional[dict[str, Any]] = None
-        if backup_text is not None:
-            try:
-                original = parse(backup, backup_text)
-            except SettingsError:
-                original = None
-        new_doc, notes = unmerge(doc, record.get("added") if record else None, original)
-        if same_order(new_doc, doc):
-            new_text: Optional[str] = old
-        elif backup_text is not None and original is not None and same_order(new_doc, original):
-            new_text = backup_text  # byte-identical restore
-        elif not new_doc and ((record and record.get("created")) or (record is None and backup_text is None)):
-            new_text = None  # we created the file: remove it
-        else:
-            new_text = render(new_doc, detect_style(old), old)
-        change = fileops.write_change(real, old, new_text, dry_run=dry_run, unchanged_note="not installed")
-        change.path = t.settings
-        change.details.extend(notes)
-        if change.changed and not dry_run:
-            if new_text is not None and new_text == backup_text:
-                fileops.remove_file(backup)
-            if new_text is None:
-                _remove_empty_dirs(record.get("dirs", []) if record else [])
-            install_record.put(t.settings, None)
-        changes.append(change)
-    changes.append(agent_change)
-    return changes
+        new_text = render(new_doc, detect_style(old), old)
+    if backup_text is not None and new_text != backup_text and new_text != old:
+        plan.skipped.append(Skipped(backup, "your settings.json before install; it changed since, so "
+                                    "this copy is kept: delete it once you have checked"))
+    plan.edits.append(FileEdit(real, old, new_text, "Claude Code settings", record=None, drop_backup=drop_backup,
+                               remove_dirs=(record.get("dirs", []) if record else []),
+                               details=describe(doc, new_doc, SUBAGENT_ENV) + notes))
+    return plan
 
 
-def uninstall_agent(t: Target, dry_run: bool = False) -> Change:
-    path = t.agent_file
+def plan_agent_uninstall(plan: Plan, s: Scope) -> None:
+    path = s.agent_file
     record = install_record.get(path)
     existing = fileops.read_text(path) if path.exists() or path.is_symlink() else None
     if existing is None:
-        return Change(path, NO_CHANGE, "not installed")
-    unchanged = existing == EXPLORE_AGENT or (record is not None and record.get("sha256") == _sha(existing))
-    if not unchanged:
-        note = "kept: not modelroute's" if MARKER not in existing else "kept: edited since modelroute installed it"
-        return Change(path, NO_CHANGE, note)
-    change = fileops.write_change(path, existing, None, dry_run=dry_run)
-    if not dry_run:
-        _remove_empty_dirs(record.get("dirs", []) if record else [])
-        install_record.put(path, None)
-    return change
-
-
-def _remove_empty_dirs(dirs: list[str]) -> None:
-    for d in dirs:  # deepest first
-        try:
-            os.rmdir(d)
-        except OSError:
-            break
+        return
+    if existing != EXPLORE_AGENT and (record is None or record.get("sha256") != _sha(existing)):
+        if MARKER in existing:
+            plan.skipped.append(Skipped(path, "edited since modelroute installed it; delete it by hand if unwanted"))
+        return
+    plan.edits.append(FileEdit(path, existing, None, "Explore agent", record=None,
+                               remove_dirs=record.get("dirs", []) if record else []))
 
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ClaudeCode:
+    """The install target (routing.edits.target): the user's settings, or with project=True the repository's."""
+
+    def __init__(self, project: bool = False, cwd: Optional[str] = None) -> None:
+        self.project, self.cwd = project, cwd
+        self.name = "Claude Code (project)" if project else "Claude Code"
+
+    def present(self) -> bool:
+        return self.project or home.present()
+
+    def plan_install(self, options: Options) -> Plan:
+        mode = "simple" if options.subagents == "haiku" else "smart"
+        return guarded(self.name, lambda: plan_install(scope(self.project, self.cwd), mode, options.follow_symlinks))
+
+    def plan_uninstall(self, options: Options) -> Plan:
+        return guarded(self.name, lambda: plan_uninstall(scope(self.project, self.cwd), options.follow_symlinks))
+
+    def checks(self) -> list[tuple[str, Callable[[], Check]]]:
+        from routing.claude import checks
+
+        return checks.checks()

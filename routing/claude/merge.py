@@ -235,7 +235,7 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
             added.append(f"env.{SUBAGENT_ENV}")
         elif current != "haiku":
             notes.append(f"kept your {SUBAGENT_ENV}={current}")
-        notes.append(f"mode simple: {SUBAGENT_ENV}=haiku sends every subagent to haiku; this disables per-task routing")
+        notes.append(f"subagents haiku: {SUBAGENT_ENV}=haiku sends every subagent to haiku; this disables per-task routing")
     else:
         if current == "haiku" and f"env.{SUBAGENT_ENV}" in prev_added:
             del env[SUBAGENT_ENV]
@@ -248,7 +248,7 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
                 f"remove it (or run `route uninstall --claude` then install again) to route each task"
             )
         else:
-            notes.append("mode smart: each subagent is routed to the tier its task needs")
+            notes.append("subagents routed: each subagent is routed to the tier its task needs")
     return new, added, notes
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from routing.codex import home
+from routing.core.checks import Check
 from routing.edits import owned as owned_files
 from routing.edits.fileops import FileOpsError, read_text
-from routing.edits.plan import FileEdit, Skipped
+from routing.edits.plan import KEEP, FileEdit, Skipped, created_record, dirs_made_for
+from routing.edits.target import Options, Plan, guarded
 
 PROFILES = ("quick", "deep")
 
@@ -65,9 +67,9 @@ def _read_profiles(home: Optional[Path], skipped: list[Skipped]) -> list[tuple[s
     return found
 
 
-def plan_install(config: Any, home: Optional[Path] = None) -> tuple[list[FileEdit], list[Skipped]]:
-    edits: list[FileEdit] = []
-    skipped: list[Skipped] = []
+def plan_install(config: Any, home: Optional[Path] = None) -> Plan:
+    plan = Plan("Codex")
+    edits, skipped = plan.edits, plan.skipped
     for name, path, old in _read_profiles(home, skipped):
         new = render(name, config)
         if old is not None and old != new:
@@ -78,19 +80,42 @@ def plan_install(config: Any, home: Optional[Path] = None) -> tuple[list[FileEdi
             if state == owned_files.EDITED:
                 skipped.append(Skipped(path, "was edited since modelroute wrote it; left alone (delete it to get a fresh one)"))
                 continue
-        edits.append(FileEdit(path, old, new, f"Codex profile {name}", mode=0o644, backup=False))
-    return edits, skipped
+        edits.append(FileEdit(path, old, new, f"Codex profile {name}", mode=0o644, backup=False,
+                              record=created_record(path) if old is None else KEEP))
+    if plan.changed:
+        plan.notes.append("use them with `codex --profile quick` / `codex --profile deep` (or codex-quick, codex-deep)")
+    return plan
 
 
-def plan_uninstall(home: Optional[Path] = None) -> tuple[list[FileEdit], list[Skipped]]:
-    edits: list[FileEdit] = []
-    skipped: list[Skipped] = []
+def plan_uninstall(home: Optional[Path] = None) -> Plan:
+    plan = Plan("Codex")
+    edits, skipped = plan.edits, plan.skipped
     for name, path, old in _read_profiles(home, skipped):
         if old is None:
             continue
         state = owned_files.ownership(old)
         if state == owned_files.OURS:
-            edits.append(FileEdit(path, old, None, f"Codex profile {name}"))
+            edits.append(FileEdit(path, old, None, f"Codex profile {name}", record=None,
+                                  remove_dirs=dirs_made_for(path)))
         elif state == owned_files.EDITED:
-            skipped.append(Skipped(path, "edited since modelroute wrote it; left in place (delete it by hand if you no longer want it)"))
-    return edits, skipped
+            skipped.append(Skipped(path, "edited since modelroute wrote it; delete it by hand if you no longer want it"))
+    return plan
+
+
+class Codex:
+    """The install target (routing.edits.target): the quick and deep profiles."""
+
+    name = "Codex"
+
+    def present(self) -> bool:
+        return home.present()
+
+    def plan_install(self, options: Options) -> Plan:
+        return guarded(self.name, lambda: plan_install(options.config))
+
+    def plan_uninstall(self, options: Options) -> Plan:
+        return guarded(self.name, plan_uninstall)
+
+    def checks(self) -> list[tuple[str, Callable[[], Check]]]:
+        return []  # `route doctor`'s tools check covers the codex binary; the profiles need nothing more
+

@@ -7,8 +7,6 @@ from typing import Optional
 
 import click
 
-from routing.edits.fileops import FileOpsError
-
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -28,21 +26,25 @@ def interactive() -> bool:
 @click.option("--no-codex", is_flag=True, help="Leave Codex alone.")
 @click.option("--login-shell", type=click.Choice(SHELLS), help="Wire this shell instead of the detected one.")
 @click.option("--project", is_flag=True, help="Claude Code: write .claude/settings.json in the current repository instead of the user settings.")
-@click.option("--mode", type=click.Choice(["smart", "simple"]), default="smart", show_default=True,
-              help="smart: route each subagent task. simple: CLAUDE_CODE_SUBAGENT_MODEL=haiku for every subagent "
-                   "(disables per-task routing).")
+@click.option("--subagents", type=click.Choice(["routed", "haiku"]), default=None,
+              help="Claude Code subagents. routed (default): each subagent runs on the tier its task needs. "
+                   "haiku: CLAUDE_CODE_SUBAGENT_MODEL=haiku for every subagent (no per-task routing).")
+@click.option("--mode", type=click.Choice(["smart", "simple"]), default=None, hidden=True,
+              help="Old name of --subagents: smart = routed, simple = haiku.")
 @click.option("--dry-run", is_flag=True, help="Show a unified diff of every file it would change; write nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before writing (the default when stdin is not a terminal).")
 @click.option("--follow-symlinks", is_flag=True, help="Edit the file a symlinked rc or settings file points to.")
 def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: bool, no_codex: bool,
-            login_shell: Optional[str], project: bool, mode: str, dry_run: bool, yes: bool,
-            follow_symlinks: bool) -> None:
+            login_shell: Optional[str], project: bool, subagents: Optional[str], mode: Optional[str],
+            dry_run: bool, yes: bool, follow_symlinks: bool) -> None:
     """Wire modelroute into Claude Code, your shell and Codex; print Cursor's settings.
 
     With no target flag it wires everything it finds: Claude Code when
     ~/.claude or `claude` exists, your login shell (bash, zsh or fish), Codex
-    when `codex` or ~/.codex exists. Every file is backed up once
-    (<file>.modelroute-backup), written atomically, and a second run changes
+    when `codex` or ~/.codex exists. It shows the plan (CREATED, MODIFIED,
+    REMOVED or NO CHANGE per file, and what each change means) and, at a
+    terminal, asks before writing. Every edited file is backed up once
+    (<file>.modelroute-backup) and written atomically; a second run changes
     nothing. `route uninstall` takes it all out again.
 
     \b
@@ -60,75 +62,48 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
     Example:
         route install --dry-run
         route install --yes
-        route install --claude --mode simple
+        route install --claude --subagents haiku
         route install --shell --login-shell zsh
     """
     from routing import install as installer
-    from routing.claude import home as claude_home
-    from routing.codex import home as codex_home
     from routing.commands.inputs import load_config
+    from routing.edits.target import Options
     from routing.shell import detect
 
     try:
         installer.check_home()
     except RuntimeError as e:
         raise click.ClickException(str(e)) from None
-    config = load_config()
-    only = claude or shell or codex
-    want_claude = (claude or (not only and claude_home.present())) and not no_claude
-    want_shell = (shell or not only) and not no_shell
-    want_codex = (codex or (not only and codex_home.present())) and not no_codex
-    shell_name = login_shell or (detect.detect() if want_shell else None)
-
-    def run(preview: bool) -> list[installer.Part]:
-        parts = []
-        if want_claude:
-            if project:
-                parts.append(_project_claude(mode, preview, follow_symlinks))
-            else:
-                parts.append(installer.install_claude(preview, mode, follow_symlinks))
-        if want_shell:
-            parts.append(installer.install_shell(shell_name, preview, follow_symlinks))
-        if want_codex:
-            parts.append(installer.install_codex(config, preview))
-        if not only and installer.cursor_present():
-            parts.append(installer.cursor_advice(config))
-        return parts
-
-    plan = run(True)
-    if not plan:
+    if subagents is None:
+        subagents = "haiku" if mode == "simple" else "routed"
+    only = {n for n, on in (("claude", claude), ("shell", shell), ("codex", codex)) if on}
+    without = {n for n, off in (("claude", no_claude), ("shell", no_shell), ("codex", no_codex)) if off}
+    targets = installer.select(only, without, project=project)
+    if not targets:
         click.echo("nothing to install: no Claude Code, shell or Codex selected")
         return
-    changing = any(p.changed for p in plan)
-    if dry_run or not changing:
-        for line in installer.report(plan, "dry-run" if dry_run else "done"):
+    wiring_shell = any(t.name == "shell" for t in targets)
+    shell_name = login_shell or (detect.detect() if wiring_shell else None)
+    options = Options(load_config(), follow_symlinks, subagents, shell_name, installer.bin_dir_of_route())
+    plans = installer.plan_install(targets, options)
+    if dry_run:
+        for line in installer.render(plans, diffs=True):
             click.echo(line)
-        sys.exit(1 if any(p.failed for p in plan) else 0)
+        click.echo("dry run: nothing was written")
+        sys.exit(1 if installer.failed(plans) else 0)
+    for line in installer.render(plans):
+        click.echo(line)
+    if not any(p.changed for p in plans):
+        sys.exit(1 if installer.failed(plans) else 0)
     if not yes and interactive():
-        click.echo("route install will:")
-        for line in installer.report(plan, "plan"):
-            click.echo(line)
-        if not click.confirm("Go ahead?", default=True):
+        if not click.confirm("Write these changes?", default=True):
             click.echo("nothing was written")
             sys.exit(1)
-    done = run(False)
-    for line in installer.report(done, "done"):
+    installer.apply(plans)
+    for line in installer.outcome(plans):
         click.echo(line)
-    if any(p.changed for p in done):
+    if any(p.written for p in plans):
         click.echo("Undo: route uninstall  (./install.sh --uninstall also removes the package)")
-        if want_shell and shell_name:
+        if wiring_shell and shell_name:
             click.echo(f"Open a new {shell_name} to load the shell functions.")
-    sys.exit(1 if any(p.failed for p in done) else 0)
-
-
-def _project_claude(mode: str, dry_run: bool, follow: bool):  # type: ignore[no-untyped-def]
-    from routing import install as installer
-    from routing.claude import install as claude_install
-
-    part = installer.Part("Claude Code (project)")
-    try:
-        part.changes += claude_install.install(claude_install.target(project=True), mode=mode, dry_run=dry_run,
-                                                follow=follow)
-    except FileOpsError as e:
-        part.error = str(e)
-    return part
+    sys.exit(1 if installer.failed(plans) else 0)

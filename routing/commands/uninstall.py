@@ -6,8 +6,6 @@ import sys
 
 import click
 
-from routing.edits.fileops import FileOpsError
-
 
 @click.command()
 @click.option("--claude", "claude", is_flag=True, help="Only Claude Code: our settings entries and the Explore agent.")
@@ -36,32 +34,23 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
         route uninstall --claude --project
     """
     from routing import install as installer
+    from routing.edits.target import Options
 
     try:
         installer.check_home()
     except RuntimeError as e:
         raise click.ClickException(str(e)) from None
-    only = claude or shell or codex
-    parts = []
-    if claude or not only:
-        if project:
-            from routing.claude import install as claude_install
-
-            part = installer.Part("Claude Code (project)")
-            try:
-                part.changes += claude_install.uninstall(claude_install.target(project=True), dry_run=dry_run,
-                                                          follow=follow_symlinks)
-            except FileOpsError as e:
-                part.error = str(e)
-            parts.append(part)
-        else:
-            parts.append(installer.uninstall_claude(dry_run, follow_symlinks))
-    if shell or not only:
-        parts.append(installer.uninstall_shell(dry_run))
-    if codex or not only:
-        parts.append(installer.uninstall_codex(dry_run))
-    if purge:
-        parts.append(installer.purge(dry_run))
-    for line in installer.report(parts, "dry-run" if dry_run else "done"):
+    only = {n for n, on in (("claude", claude), ("shell", shell), ("codex", codex)) if on}
+    targets = installer.select(only, set(), project=project, installing=False)
+    plans = installer.plan_uninstall(targets, Options(follow_symlinks=follow_symlinks))
+    if purge or not only:
+        plans.append(installer.plan_data(purge, plans))
+    for line in installer.render(plans, installing=False, diffs=dry_run):
         click.echo(line)
-    sys.exit(1 if any(p.failed for p in parts) else 0)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+    elif any(p.changed for p in plans):
+        installer.apply(plans)
+        for line in installer.outcome(plans):
+            click.echo(line)
+    sys.exit(1 if installer.failed(plans) else 0)

@@ -7,8 +7,8 @@ profiles) goes through here, so the safety rules live in one place:
 - a symlink is never silently replaced by a regular file;
 - the first version we touch is copied to `<file>.modelroute-backup`, and an
   existing backup is never overwritten;
-- every failure is a FileOpsError naming the file, never a traceback;
-- every operation reports a Change (MODIFIED or NO_CHANGE) for the summary.
+- every failure is a FileOpsError naming the file, never a traceback.
+What to write is planned first (routing.edits.plan); this module only does it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
-MODIFIED = "MODIFIED"
-NO_CHANGE = "NO_CHANGE"
 BACKUP_SUFFIX = ".modelroute-backup"
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -30,34 +28,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 class FileOpsError(Exception):
     """A file we cannot safely read or write; the message names it and says what to do."""
-
-
-class Change:
-    """What one operation did (or, in a dry run, would do) to one file."""
-
-    __slots__ = ("path", "status", "note", "diff", "details")
-
-    def __init__(self, path: PathLike, status: str, note: str = "", diff: str = "") -> None:
-        self.path = Path(path)
-        self.status = status
-        self.note = note
-        self.diff = diff
-        # Extra lines for the user (what was kept, what a mode implies), printed under the summary line.
-        self.details: list[str] = []
-
-    @property
-    def changed(self) -> bool:
-        return self.status == MODIFIED
-
-    def __str__(self) -> str:
-        if self.status == NO_CHANGE:
-            text = self.note or "already installed"
-        else:
-            text = MODIFIED + (f" ({self.note})" if self.note else "")
-        return f"{self.path}: {text}"
-
-    def __repr__(self) -> str:
-        return f"Change({str(self.path)!r}, {self.status!r}, {self.note!r})"
 
 
 def _describe(e: OSError) -> str:
@@ -251,34 +221,6 @@ def _lines(text: str) -> list[str]:
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines
-
-
-def write_change(
-    path: PathLike,
-    old: Optional[str],
-    new: Optional[str],
-    dry_run: bool = False,
-    mode: Optional[int] = None,
-    follow: bool = False,
-    note: str = "",
-    unchanged_note: str = "",
-) -> Change:
-    """Make the file hold `new` (None: remove it), given its current text `old`.
-
-    Backs the original up once before the first change; in a dry run only the
-    diff is computed. The caller reads `old` itself (it usually needs to parse it).
-    """
-    if old == new:
-        return Change(path, NO_CHANGE, unchanged_note)
-    diff = unified_diff(path, old, new)
-    if not dry_run:
-        if new is None:
-            remove_file(path, follow=follow)
-        else:
-            if old is not None:
-                backup_once(path, follow=follow)
-            atomic_write(path, new, mode=mode, follow=follow)
-    return Change(path, MODIFIED, note, diff)
 
 
 def remove_file(path: PathLike, follow: bool = False) -> None:

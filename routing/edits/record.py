@@ -3,7 +3,9 @@
 File: `$XDG_STATE_HOME/modelroute/installed.json` (0600, dir 0700), version 1:
     {"version": 1, "files": {"<absolute path>": {"created": true, "added": ["model", ...]}}}
 `created` says the file did not exist before we wrote it; `added` lists the
-settings keys (dotted paths) we introduced. Deleting this file is safe:
+settings keys (dotted paths) we introduced; `dirs` the directories created
+for it. When the last entry goes, so does this file (and the directories
+made for it, if nothing else is in them). Deleting this file is safe:
 uninstall then falls back to what it can infer (our `modelroute` markers and
 the `.modelroute-backup` copy), and keeps anything it cannot attribute to us.
 """
@@ -53,6 +55,21 @@ def put(path: "os.PathLike[str] | str", entry: dict[str, Any] | None) -> None:
             return
         doc["files"][key] = entry
     target = paths.state_dir()
+    if not doc["files"]:
+        # Nothing of ours is left anywhere: a record of nothing is just clutter.
+        try:
+            os.unlink(record_file())
+            for d in doc.get("dirs") or [str(target)]:
+                os.rmdir(d)  # only while empty: the state file and the log stay
+        except OSError:
+            pass
+        return
+    if not target.is_dir():
+        made, d = [], target
+        while not d.exists() and d != d.parent:
+            made.append(str(d))
+            d = d.parent
+        doc["dirs"] = made
     try:
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from routing.core import paths
+from routing.core.checks import Check
 from routing.edits import owned as owned_files
 from routing.edits import record as install_record
 from routing.edits.fileops import FileOpsError, read_text
-from routing.edits.plan import FileEdit, Skipped
+from routing.edits.plan import KEEP, FileEdit, Skipped, created_record, dirs_made_for
+from routing.edits.target import Options, Plan, guarded
 from routing.shell import rcfile
 
 # Exported by the generated init, so `route doctor` (a child of the shell) can
@@ -73,24 +75,15 @@ def _symlink_refusal(path: Path, block: str) -> Skipped:
     )
 
 
-class ShellPlan:
-    """Everything wiring one shell would change, plus what was skipped and notes to print."""
-
-    def __init__(self) -> None:
-        self.edits: list[FileEdit] = []
-        self.skipped: list[Skipped] = []
-        self.notes: list[str] = []
-
-
 def plan_install(
     shell: str,
     follow_symlinks: bool = False,
     render: Callable[[str], str] = render_init,
     environ: Optional[Mapping[str, str]] = None,
     platform: str = sys.platform,
-) -> ShellPlan:
+) -> Plan:
     env = os.environ if environ is None else environ
-    plan = ShellPlan()
+    plan = Plan(f"shell ({shell})")
     home = paths.home()
     try:
         text = generated_text(shell, render(shell))
@@ -118,7 +111,7 @@ def plan_install(
         except (FileOpsError, rcfile.RcFileError) as e:
             plan.skipped.append(Skipped(rc, str(e), failed=True))
             continue
-        plan.edits.append(FileEdit(rc, old, new, f"{shell} rc block", mode=0o644, follow=follow, record="install"))
+        plan.edits.append(FileEdit(rc, old, new, f"{shell} rc block", mode=0o644, follow=follow, record=created_record(rc) if old is None else KEEP))
         if old and re.search(r"\b(route|modelroute) init\b", rcfile.remove_blocks(old, str(rc))):
             plan.notes.append(f"{rc} also runs `route init` itself; the block replaces that line, so you can delete it")
     if shell == "bash" and platform != "darwin":
@@ -128,7 +121,7 @@ def plan_install(
     return plan
 
 
-def _plan_owned(plan: ShellPlan, path: Path, text: str, what: str) -> None:
+def _plan_owned(plan: Plan, path: Path, text: str, what: str) -> None:
     try:
         old = read_text(path)
     except FileOpsError as e:
@@ -144,13 +137,14 @@ def _plan_owned(plan: ShellPlan, path: Path, text: str, what: str) -> None:
         if state == owned_files.EDITED and path.name.endswith(".fish"):
             plan.skipped.append(Skipped(path, "was edited since modelroute wrote it; left alone (delete it to get a fresh one)", failed=True))
             return
-    plan.edits.append(FileEdit(path, old, text, what, mode=0o644, backup=False, generated=True))
+    plan.edits.append(FileEdit(path, old, text, what, mode=0o644, backup=False, generated=True,
+                               record=created_record(path) if old is None else KEEP))
 
 
-def plan_uninstall(environ: Optional[Mapping[str, str]] = None, platform: str = sys.platform) -> ShellPlan:
+def plan_uninstall(environ: Optional[Mapping[str, str]] = None, platform: str = sys.platform) -> Plan:
     """Remove our block from every rc file that has one, the init files and the fish conf.d file."""
     env = os.environ if environ is None else environ
-    plan = ShellPlan()
+    plan = Plan("shell")
     home = paths.home()
     rcs: list[Path] = []
     for shell in ("bash", "zsh"):
@@ -169,7 +163,8 @@ def plan_uninstall(environ: Optional[Mapping[str, str]] = None, platform: str = 
             new = None  # install created this file for the block alone
         if follow:
             plan.notes.append(f"{rc} is a symlink: removed the block from its target {os.path.realpath(rc)}")
-        plan.edits.append(FileEdit(rc, old, new, "rc block", follow=follow, record="uninstall"))
+        plan.edits.append(FileEdit(rc, old, new, "rc block", follow=follow, record=None,
+                                   remove_dirs=dirs_made_for(rc)))
     for path in (init_file("bash"), init_file("zsh"), fish_conf_file(env)):
         try:
             old = read_text(path)
@@ -180,7 +175,35 @@ def plan_uninstall(environ: Optional[Mapping[str, str]] = None, platform: str = 
             continue
         state = owned_files.ownership(old)
         if state == owned_files.FOREIGN or (state == owned_files.EDITED and path.name.endswith(".fish")):
-            plan.skipped.append(Skipped(path, "not modelroute's as written (edited?); left in place, delete it by hand if unwanted"))
+            plan.skipped.append(Skipped(path, "not modelroute's as written (edited?); delete it by hand if unwanted"))
             continue
-        plan.edits.append(FileEdit(path, old, None, "generated shell init"))
+        plan.edits.append(FileEdit(path, old, None, "generated shell init", record=None,
+                                   remove_dirs=dirs_made_for(path)))
     return plan
+
+
+class Shell:
+    """The install target (routing.edits.target): the user's login shell, or the one named."""
+
+    name = "shell"
+
+    def present(self) -> bool:
+        return True  # every user has a shell; one we do not support gets a note, not an error
+
+    def plan_install(self, options: Options) -> Plan:
+        if options.shell is None:
+            plan = Plan(self.name)
+            plan.notes.append("your shell is not bash, zsh or fish: nothing to wire "
+                              "(`route install --shell --login-shell zsh` picks one)")
+            return plan
+        shell = options.shell
+        return guarded(f"shell ({shell})", lambda: plan_install(shell, options.follow_symlinks))
+
+    def plan_uninstall(self, options: Options) -> Plan:
+        return guarded(self.name, plan_uninstall)
+
+    def checks(self) -> list[tuple[str, Callable[[], Check]]]:
+        from routing.shell import checks
+
+        return checks.checks()
+

@@ -180,7 +180,7 @@ def test_explore_agent_file_runs_exploration_on_haiku(claude: str, isolated_home
 
 
 def test_simple_mode_sends_every_subagent_to_haiku(claude: str, isolated_home: Path, project: Path) -> None:
-    out = route_install(isolated_home, project, "--mode", "simple")
+    out = route_install(isolated_home, project, "--subagents", "haiku")
     assert "disables per-task routing" in out
     with FakeAnthropic() as api:
         api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -90,6 +91,11 @@ def route(*args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+def labelled(out: str, label: str, path: Path) -> bool:
+    """The plan has a line `LABEL  PATH (what)`."""
+    return re.search(rf"^  {label} +{re.escape(str(path))} \(", out, re.M) is not None
+
+
 def settings_file(home: Path) -> Path:
     return home / ".claude" / "settings.json"
 
@@ -131,7 +137,7 @@ def test_install_keeps_every_foreign_key_and_hook(isolated_home: Path, hooks: Pa
     assert doc["model"] == "sonnet"
     assert "modelroute" in doc["statusLine"]["command"]
     assert len(our_commands(doc)) == 4
-    assert f"{p}: MODIFIED" in out
+    assert labelled(out, "MODIFIED", p)
 
 
 def test_hook_commands_are_the_absolute_interpreter_and_script(isolated_home: Path, hooks: Path) -> None:
@@ -153,15 +159,14 @@ def test_install_idempotent(isolated_home: Path, hooks: Path) -> None:
     code, out = route("install", "--claude")
     assert code == 0
     assert p.read_bytes() == first
-    assert f"{p}: already installed" in out
-    assert f"{cs_install.target().agent_file}: already installed" in out
-    assert "MODIFIED" not in out
+    assert "Claude Code: already installed" in out
+    assert "MODIFIED" not in out and "CREATED" not in out
 
 
 def test_backup_made_once_and_never_overwritten(isolated_home: Path, hooks: Path) -> None:
     p = write_settings(isolated_home)
-    route("install", "--claude", "--mode", "simple")
-    route("install", "--claude", "--mode", "smart")
+    route("install", "--claude", "--subagents", "haiku")
+    route("install", "--claude", "--subagents", "routed")
     backup = p.with_name("settings.json.modelroute-backup")
     assert backup.read_text() == REALISTIC
 
@@ -185,7 +190,7 @@ def test_uninstall_dry_run_writes_nothing(isolated_home: Path, hooks: Path) -> N
     installed = p.read_bytes()
     code, out = route("uninstall", "--claude", "--dry-run")
     assert code == 0 and p.read_bytes() == installed
-    assert cs_install.target().agent_file.exists()
+    assert cs_install.scope().agent_file.exists()
     assert "-    \"model\": \"sonnet\"" in out or '-  "model": "sonnet"' in out
 
 
@@ -273,14 +278,14 @@ def test_uninstall_restores_original_bytes(isolated_home: Path, hooks: Path) -> 
     assert code == 0, out
     assert p.read_text() == text
     assert not p.with_name("settings.json.modelroute-backup").exists()
-    assert not cs_install.target().agent_file.exists()
+    assert not cs_install.scope().agent_file.exists()
     code, out = route("uninstall", "--claude")
-    assert f"{p}: not installed" in out and p.read_text() == text
+    assert "Claude Code: not installed" in out and p.read_text() == text
 
 
 def test_uninstall_without_the_record_still_restores(isolated_home: Path, hooks: Path) -> None:
     p = write_settings(isolated_home)
-    route("install", "--claude", "--mode", "simple")
+    route("install", "--claude", "--subagents", "haiku")
     Path(install_record.record_file()).unlink()
     route("uninstall", "--claude")
     assert p.read_text() == REALISTIC
@@ -355,10 +360,10 @@ def test_keeps_users_statusline_and_model_and_says_so(isolated_home: Path, hooks
 
 def test_simple_mode_pins_subagents_to_haiku_and_says_routing_is_off(isolated_home: Path, hooks: Path) -> None:
     p = write_settings(isolated_home)
-    code, out = route("install", "--claude", "--mode", "simple")
+    code, out = route("install", "--claude", "--subagents", "haiku")
     assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000", "CLAUDE_CODE_SUBAGENT_MODEL": "haiku"}
     assert "disables per-task routing" in out
-    code, out = route("install", "--claude", "--mode", "smart")
+    code, out = route("install", "--claude", "--subagents", "routed")
     assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000"}
     assert "routed to the tier its task needs" in out
 
@@ -374,7 +379,7 @@ def test_smart_mode_warns_about_users_own_subagent_pin(isolated_home: Path, hook
 
 
 def test_simple_mode_on_a_fresh_home_uninstalls_cleanly(isolated_home: Path, hooks: Path) -> None:
-    route("install", "--claude", "--mode", "simple")
+    route("install", "--claude", "--subagents", "haiku")
     route("uninstall", "--claude")
     assert not (isolated_home / ".claude").exists()
 
@@ -421,14 +426,14 @@ def test_users_own_explore_agent_is_kept(isolated_home: Path, hooks: Path) -> No
     agent.parent.mkdir(parents=True)
     agent.write_text("---\nname: Explore\nmodel: sonnet\n---\nmine\n")
     code, out = route("install", "--claude")
-    assert "kept your own Explore agent" in out
+    assert re.search(rf"KEPT +{re.escape(str(agent))}: your own Explore agent", out), out
     route("uninstall", "--claude")
     assert agent.read_text() == "---\nname: Explore\nmodel: sonnet\n---\nmine\n"
 
 
 def test_edited_explore_agent_survives_uninstall(isolated_home: Path, hooks: Path) -> None:
     route("install", "--claude")
-    agent = cs_install.target().agent_file
+    agent = cs_install.scope().agent_file
     agent.write_text(agent.read_text() + "Also look in docs/.\n")
     code, out = route("uninstall", "--claude")
     assert agent.exists() and "edited" in out
@@ -523,3 +528,61 @@ def test_install_record_is_private(isolated_home: Path, hooks: Path) -> None:
     assert stat.S_IMODE(rec.parent.stat().st_mode) == 0o700
     entry = install_record.get(settings_file(isolated_home))
     assert entry is not None and entry["created"] is True and "model" in entry["added"]
+
+
+def test_uninstall_after_claude_code_reordered_the_keys_restores_the_original_and_its_backup_goes(
+        isolated_home: Path, hooks: Path) -> None:
+    """Claude Code's own rewrite (on /model) keeps the content but moves keys: still ours to restore."""
+    p = write_settings(isolated_home)
+    route("install", "--claude")
+    doc = json.loads(p.read_text())
+    p.write_text(json.dumps(dict(reversed(list(doc.items()))), indent=2) + "\n")
+    code, out = route("uninstall", "--claude")
+    assert code == 0, out
+    assert p.read_text() == REALISTIC
+    assert not p.with_name("settings.json.modelroute-backup").exists()
+    assert "KEPT" not in out
+
+
+def test_uninstall_says_it_keeps_the_backup_when_the_settings_changed_since(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    route("install", "--claude")
+    doc = json.loads(p.read_text())
+    doc["theme"] = "light"
+    p.write_text(json.dumps(doc, indent=2) + "\n")
+    code, out = route("uninstall", "--claude")
+    assert code == 0, out
+    backup = p.with_name("settings.json.modelroute-backup")
+    assert backup.read_text() == REALISTIC
+    assert re.search(rf"KEPT +{re.escape(str(backup))}: your settings.json before install; it changed since", out)
+
+
+def test_the_plan_says_in_plain_lines_what_changes_for_the_user(isolated_home: Path, hooks: Path) -> None:
+    write_settings(isolated_home)
+    code, out = route("install", "--claude", "--dry-run")
+    assert code == 0, out
+    assert '- default model: sets "model": "sonnet", so new Claude Code sessions start on sonnet instead of ' \
+           "Claude Code's own default (Opus with an API key)" in out
+    for event in ("UserPromptSubmit", "PreToolUse", "SessionStart", "SessionEnd"):
+        assert f"- hook {event}: " in out
+    assert "- statusLine: modelroute's line" in out
+    code, out = route("install", "--claude", "--subagents", "haiku", "--dry-run")
+    assert "- env CLAUDE_CODE_SUBAGENT_MODEL=haiku: every subagent runs on haiku; per-task routing is off" in out
+
+
+def test_a_settings_file_written_between_plan_and_apply_is_left_alone(
+        isolated_home: Path, hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user answers "Write these changes?" while Claude Code rewrites settings.json."""
+    from routing.commands import install as install_cmd
+
+    p = write_settings(isolated_home)
+
+    def confirm(*args: object, **kw: object) -> bool:
+        p.write_text('{"model": "opus"}\n')  # /model opus, meanwhile
+        return True
+
+    monkeypatch.setattr(install_cmd, "interactive", lambda: True)
+    monkeypatch.setattr("click.confirm", confirm)
+    code, out = route("install", "--claude")
+    assert code == 1 and "changed after it was read" in out
+    assert p.read_text() == '{"model": "opus"}\n'

@@ -17,18 +17,18 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-def _apply(edits) -> None:
-    for e in edits:
-        e.apply()
+def _apply(plan) -> None:
+    plan.apply()
+    assert not plan.error, plan.error
 
 
 def test_profiles_carry_models_and_effort_from_config(isolated_home: Path) -> None:
     cfg = isolated_home / ".config/modelroute/config.toml"
     cfg.parent.mkdir(parents=True)
     cfg.write_text('[models.codex]\nhaiku = "gpt-tiny"\nopus = "gpt-huge"\n[codex]\ndeep_effort = "xhigh"\n')
-    edits, skipped = codex_profiles.plan_install(load())
-    assert not skipped
-    _apply(edits)
+    plan = codex_profiles.plan_install(load())
+    assert not plan.skipped
+    _apply(plan)
     codex = isolated_home / ".codex"
     quick = tomllib.loads((codex / "quick.config.toml").read_text())
     deep = tomllib.loads((codex / "deep.config.toml").read_text())
@@ -39,45 +39,47 @@ def test_profiles_carry_models_and_effort_from_config(isolated_home: Path) -> No
 
 def test_codex_home_is_honoured(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CODEX_HOME", str(isolated_home / "elsewhere"))
-    _apply(codex_profiles.plan_install(load())[0])
+    _apply(codex_profiles.plan_install(load()))
     assert (isolated_home / "elsewhere/deep.config.toml").is_file()
 
 
 def test_second_install_changes_nothing(isolated_home: Path) -> None:
-    _apply(codex_profiles.plan_install(load())[0])
-    edits, skipped = codex_profiles.plan_install(load())
-    assert edits and not any(e.changed for e in edits) and not skipped
+    _apply(codex_profiles.plan_install(load()))
+    plan = codex_profiles.plan_install(load())
+    assert plan.edits and not plan.changed and not plan.skipped
 
 
 def test_install_never_overwrites_a_foreign_profile(isolated_home: Path) -> None:
     mine = isolated_home / ".codex/deep.config.toml"
     mine.parent.mkdir()
     mine.write_text('model = "my-own"\n')
-    edits, skipped = codex_profiles.plan_install(load())
-    _apply(edits)
+    plan = codex_profiles.plan_install(load())
+    skipped = plan.skipped
+    _apply(plan)
     assert mine.read_text() == 'model = "my-own"\n'
     assert [s.path for s in skipped] == [mine]
     assert "not modelroute's" in skipped[0].reason
 
 
 def test_uninstall_removes_ours_but_keeps_an_edited_one(isolated_home: Path) -> None:
-    _apply(codex_profiles.plan_install(load())[0])
+    _apply(codex_profiles.plan_install(load()))
     deep = isolated_home / ".codex/deep.config.toml"
     deep.write_text(deep.read_text() + 'model_verbosity = "low"\n')
-    edits, skipped = codex_profiles.plan_uninstall()
-    _apply(edits)
+    plan = codex_profiles.plan_uninstall()
+    skipped = plan.skipped
+    _apply(plan)
     assert not (isolated_home / ".codex/quick.config.toml").exists()
     assert deep.exists() and [s.path for s in skipped] == [deep]
 
 
 def test_config_change_refreshes_our_profile(isolated_home: Path) -> None:
-    _apply(codex_profiles.plan_install(load())[0])
+    _apply(codex_profiles.plan_install(load()))
     cfg = isolated_home / ".config/modelroute/config.toml"
     cfg.parent.mkdir(parents=True)
     cfg.write_text('[models.codex]\nhaiku = "gpt-newer-nano"\n')
-    edits, _ = codex_profiles.plan_install(load())
-    assert [e.path.name for e in edits if e.changed] == ["quick.config.toml"]
-    _apply(edits)
+    plan = codex_profiles.plan_install(load())
+    assert [e.path.name for e in plan.changes] == ["quick.config.toml"]
+    _apply(plan)
     assert "gpt-newer-nano" in (isolated_home / ".codex/quick.config.toml").read_text()
 
 
@@ -104,7 +106,7 @@ def test_real_codex_runs_each_profile_on_its_model_and_effort(isolated_home: Pat
     with FakeResponses(text="ok") as api:
         write_codex_config(home, api.port)
         user_config = (home / "config.toml").read_bytes()
-        _apply(codex_profiles.plan_install(load())[0])
+        _apply(codex_profiles.plan_install(load()))
         env = dict(os.environ, CODEX_HOME=str(home), MOCK_API_KEY="dummy")
         for profile in ("quick", "deep"):
             out = subprocess.run([codex, "exec", "--profile", profile, "--skip-git-repo-check", "--ephemeral", "say ok"],
