@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 from routing.core import paths
 from routing.edits.plan import CREATED, MODIFIED, NO_CHANGE, REMOVED, TreeRemoval
@@ -175,8 +175,3 @@ def outcome(plans: list[Plan]) -> list[str]:
 def failed(plans: list[Plan]) -> bool:
     return any(p.failed for p in plans)
 
-
-def bin_dir_of_route() -> Optional[str]:
-    """~/.local/bin when install.sh (or pipx) linked `route` there, for the shell's PATH."""
-    d = paths.home() / ".local" / "bin"
-    return str(d) if os.path.lexists(d / "route") or os.path.lexists(d / "modelroute") else None

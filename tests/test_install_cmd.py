@@ -59,10 +59,11 @@ def test_without_a_terminal_it_installs_without_asking(codex_user: Path) -> None
 def test_at_a_terminal_it_asks_first(codex_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(install_cmd, "interactive", lambda: True)
     before = snapshot(codex_user)
-    code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\n")
+    # First the prompt-segment offer, then the plan's question.
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\nn\n")
     assert code == 1 and "Write these changes?" in out and "nothing was written" in out
     assert snapshot(codex_user) == before
-    code, out = route("install", "--no-claude", "--login-shell", "bash", input="y\n")
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\ny\n")
     assert code == 0 and (codex_user / ".codex/quick.config.toml").exists()
     code, out = route("install", "--no-claude", "--login-shell", "bash")
     assert code == 0 and "Write these changes?" not in out  # nothing to change: nothing to ask
@@ -70,7 +71,7 @@ def test_at_a_terminal_it_asks_first(codex_user: Path, monkeypatch: pytest.Monke
 
 def test_the_plan_is_printed_once_with_created_for_new_files(codex_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(install_cmd, "interactive", lambda: True)
-    code, out = route("install", "--no-claude", "--login-shell", "bash", input="y\n")
+    code, out = route("install", "--no-claude", "--login-shell", "bash", input="n\ny\n")
     assert code == 0, out
     quick = codex_user / ".codex/quick.config.toml"
     assert out.count(str(quick)) == 1 and re.search(rf"CREATED +{quick} ", out)
@@ -78,6 +79,19 @@ def test_the_plan_is_printed_once_with_created_for_new_files(codex_user: Path, m
     assert "done: 3 created, 1 modified" in out
     code, out = route("uninstall")
     assert re.search(rf"REMOVED +{quick} ", out) and re.search(rf"MODIFIED +{codex_user}/\.bashrc ", out)
+
+
+def test_at_a_terminal_the_prompt_segment_is_offered_with_its_diff(codex_user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install_cmd, "interactive", lambda: True)
+    code, out = route("install", "--shell", "--login-shell", "bash", input="y\ny\n")
+    assert code == 0, out
+    diff_at = out.index("+# modelroute prompt segment")
+    assert diff_at < out.index("Show the routed tier") < out.index("Write these changes?")
+    assert "ROUTE_PROMPT" in (codex_user / ".bashrc").read_text()
+    code, out = route("install", "--shell", "--login-shell", "bash", "--no-prompt", "--yes")
+    assert code == 0 and "ROUTE_PROMPT" not in (codex_user / ".bashrc").read_text()
+    code, out = route("install", "--shell", "--login-shell", "bash", input="")  # installed: no offer, no question
+    assert code == 0 and "Show the routed tier" not in out and "Write these changes?" not in out
 
 
 def test_target_flags_select_only_those(codex_user: Path) -> None:
@@ -178,11 +192,12 @@ def test_on_a_real_terminal_install_asks_and_no_writes_nothing(codex_user: Path)
     os.close(slave)
     seen = b""
     try:
-        while b"Write these changes?" not in seen:
-            ready, _, _ = select.select([master], [], [], 30)
-            assert ready, f"no question within 30 s; got {seen!r}"
-            seen += os.read(master, 4096)
-        os.write(master, b"n\n")
+        for question in (b"Show the routed tier", b"Write these changes?"):
+            while question not in seen:
+                ready, _, _ = select.select([master], [], [], 30)
+                assert ready, f"no question within 30 s; got {seen!r}"
+                seen += os.read(master, 4096)
+            os.write(master, b"n\n")
         assert proc.wait(timeout=30) == 1
     finally:
         if proc.poll() is None:

@@ -224,6 +224,17 @@ def test_real_login_and_interactive_shells_get_the_functions(home: Path, shell: 
         assert res.stdout.split() == ["function", "function", shell], (flags, res.stdout, res.stderr)
 
 
+def test_a_new_shell_finds_route_though_local_bin_was_not_on_path(home: Path) -> None:
+    """A fresh account's PATH lacks ~/.local/bin (and /usr/sbin may hold net-tools' route)."""
+    env = base_env(home, path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    out = run_install(home, "--no-claude", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"puts {home}/.local/bin on PATH in new shells" in out.stdout
+    res = subprocess.run(["bash", "-i", "-c", "type -P route"], env=env, cwd=str(home), stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == f"{home}/.local/bin/route", res.stderr
+
+
 def test_second_run_is_a_no_op(home: Path) -> None:
     first = run_install(home)
     assert first.returncode == 0, first.stdout + first.stderr

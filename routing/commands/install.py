@@ -31,12 +31,15 @@ def interactive() -> bool:
                    "haiku: CLAUDE_CODE_SUBAGENT_MODEL=haiku for every subagent (no per-task routing).")
 @click.option("--mode", type=click.Choice(["smart", "simple"]), default=None, hidden=True,
               help="Old name of --subagents: smart = routed, simple = haiku.")
+@click.option("--prompt/--no-prompt", default=None,
+              help="Shell: show the routed tier and escalations in your prompt (bash PS1, zsh RPROMPT, "
+                   "fish_right_prompt), or take that out. Asked at a terminal when not given.")
 @click.option("--dry-run", is_flag=True, help="Show a unified diff of every file it would change; write nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before writing (the default when stdin is not a terminal).")
 @click.option("--follow-symlinks", is_flag=True, help="Edit the file a symlinked rc or settings file points to.")
 def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: bool, no_codex: bool,
             login_shell: Optional[str], project: bool, subagents: Optional[str], mode: Optional[str],
-            dry_run: bool, yes: bool, follow_symlinks: bool) -> None:
+            prompt: Optional[bool], dry_run: bool, yes: bool, follow_symlinks: bool) -> None:
     """Wire modelroute into Claude Code, your shell and Codex; print Cursor's settings.
 
     With no target flag it wires everything it finds: Claude Code when
@@ -84,8 +87,12 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         return
     wiring_shell = any(t.name == "shell" for t in targets)
     shell_name = login_shell or (detect.detect() if wiring_shell else None)
-    options = Options(load_config(), follow_symlinks, subagents, shell_name, installer.bin_dir_of_route())
+    options = Options(load_config(), follow_symlinks, subagents, shell_name, prompt)
     plans = installer.plan_install(targets, options)
+    asking = not yes and not dry_run and interactive()
+    # Extras are offered along with a real change, not on every no-op run of an installed set-up.
+    if asking and any(p.changed for p in plans) and _take_offers(plans, options):
+        plans = installer.plan_install(targets, options)
     if dry_run:
         for line in installer.render(plans, diffs=True):
             click.echo(line)
@@ -95,7 +102,7 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         click.echo(line)
     if not any(p.changed for p in plans):
         sys.exit(1 if installer.failed(plans) else 0)
-    if not yes and interactive():
+    if asking:
         if not click.confirm("Write these changes?", default=True):
             click.echo("nothing was written")
             sys.exit(1)
@@ -107,3 +114,15 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         if wiring_shell and shell_name:
             click.echo(f"Open a new {shell_name} to load the shell functions.")
     sys.exit(1 if installer.failed(plans) else 0)
+
+
+def _take_offers(plans: list, options: object) -> bool:  # type: ignore[type-arg]
+    """Ask about each target's optional extras (diff first); True when one was taken."""
+    taken = False
+    for plan in plans:
+        for offer in plan.offers:
+            click.echo(offer.diff.rstrip("\n"))
+            if click.confirm(offer.question, default=False):
+                setattr(options, offer.option, offer.value)
+                taken = True
+    return taken

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import click
 
-from routing.core.tiers import TIERS
 from routing.shell import call as shell_call
 
 
 @click.command(hidden=True)
 @click.argument("tool", type=click.Choice(shell_call.TOOLS))
-@click.argument("tier", type=click.Choice(TIERS + ("auto",)))
+@click.argument("tier", type=click.Choice(shell_call.TIER_ARGS))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def command(tool: str, tier: str, args: tuple[str, ...]) -> None:
     """Pick (TIER auto) and record one wrapper call; prints the tier.

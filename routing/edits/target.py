@@ -21,12 +21,21 @@ class Options:
     """What the user asked for, handed to every target alike (each reads what concerns it)."""
 
     def __init__(self, config: Any = None, follow_symlinks: bool = False, subagents: str = "routed",
-                 shell: Optional[str] = None, bin_dir: Optional[str] = None) -> None:
+                 shell: Optional[str] = None, prompt: Optional[bool] = None) -> None:
         self.config = config
         self.follow_symlinks = follow_symlinks
         self.subagents = subagents  # Claude Code: "routed" per task, or "haiku" for every subagent
         self.shell = shell  # the shell to wire; None when it is not one we support
-        self.bin_dir = bin_dir  # where `route` is linked (install.sh: ~/.local/bin), for PATH
+        self.prompt = prompt  # the shell's prompt segment: add (True), take out (False), keep as is (None)
+
+
+class Offer:
+    """Something extra a target proposes (the prompt segment): asked at a terminal, its diff shown first.
+
+    A yes sets `option` to `value` on the Options, and the target is planned again."""
+
+    def __init__(self, question: str, diff: str, option: str, value: Any = True) -> None:
+        self.question, self.diff, self.option, self.value = question, diff, option, value
 
 
 class Plan:
@@ -41,6 +50,7 @@ class Plan:
         self.edits: list[FileEdit] = []
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []
+        self.offers: list[Offer] = []
         self.error = ""
         self.applied = False
         self.written = 0  # edits applied; fewer than planned when a write failed

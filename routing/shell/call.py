@@ -20,6 +20,9 @@ from routing.core.tiers import TIERS
 from routing.shell.hint import dim
 
 TOOLS = ("codex", "claude", "cursor")
+# Plain `codex`: the user's own default model (their config.toml), counted as the middle tier.
+DEFAULT = "default"
+TIER_ARGS = TIERS + ("auto", DEFAULT)
 
 
 def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
@@ -66,6 +69,9 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         sys.stderr.flush()
     sys.stdout.write(tier + "\n")
     sys.stdout.flush()
+    own_model = tier == DEFAULT
+    if own_model:
+        tier = "sonnet"
     sid = os.environ.get("ROUTE_SHELL_SESSION", "")
     if not sid or config is None:
         return
@@ -73,14 +79,15 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         from routing.shell import record as shell_record
 
         window = float(config.get("shell", "escalation_window_minutes"))
-        shell_record.record_call(sid, tool, tier, config.model_for(tool, tier), window)
+        model = None if own_model else config.model_for(tool, tier)
+        shell_record.record_call(sid, tool, tier, model, window)
     except Exception as e:
         errorlog.log("shell-call", e)
 
 
 def fast_main(args: Sequence[str]) -> bool:
     """`route shell-call TOOL TIER [--] ARGS...` from routing.cli, before click loads."""
-    if len(args) < 2 or args[0] not in TOOLS or args[1] not in TIERS + ("auto",):
+    if len(args) < 2 or args[0] not in TOOLS or args[1] not in TIER_ARGS:
         return False  # --help, typos: click's job
     rest = list(args[2:])
     if rest[:1] == ["--"]:

@@ -45,7 +45,7 @@ def _stale_init(shell: str, installed: Path) -> str:
     except OSError:
         return ""
     try:
-        fresh = shell_setup.generated_text(shell, shell_setup.render_init(shell))
+        fresh = shell_setup.installed_text(shell, current)
     except (RuntimeError, OSError, subprocess.SubprocessError):
         return ""
     if current == fresh:

@@ -44,9 +44,10 @@ def sh_path(path: Path, home: Path) -> str:
     return f'"{prefix}/{p}"' if prefix else f'"{p}"'
 
 
-def render_block(init_file: Path, home: Path) -> str:
+def render_block(init_file: Path, home: Path, extra: str = "") -> str:
+    """The block; `extra` lines (the prompt segment) go after the source line, inside the markers."""
     q = sh_path(init_file, home)
-    return f"{BEGIN}\n{NOTE}\nif [ -f {q} ]; then . {q}; fi\n{END}\n"
+    return f"{BEGIN}\n{NOTE}\nif [ -f {q} ]; then . {q}; fi\n{extra}{END}\n"
 
 
 def find_blocks(text: str, name: str = "rc file") -> list[tuple[int, int]]:

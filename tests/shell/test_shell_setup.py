@@ -105,7 +105,7 @@ def test_a_hand_written_route_init_line_is_pointed_out(isolated_home: Path) -> N
     plan = shell_setup.plan_install("zsh", render=fake_render)
     assert any("also runs `route init`" in n for n in plan.notes)
     (isolated_home / ".zshrc").write_text("alias r=ls\n")
-    assert not shell_setup.plan_install("zsh", render=fake_render).notes
+    assert not any("route init" in n for n in shell_setup.plan_install("zsh", render=fake_render).notes)
 
 
 def test_rc_file_created_by_install_is_deleted_by_uninstall(isolated_home: Path) -> None:
@@ -120,3 +120,87 @@ def test_an_empty_rc_file_of_the_users_stays_empty(isolated_home: Path) -> None:
     _apply(shell_setup.plan_install("zsh", render=fake_render))
     _apply(shell_setup.plan_uninstall())
     assert (isolated_home / ".zshrc").read_bytes() == b""
+
+
+def _status(home: Path, line: str) -> None:
+    d = home / ".local/state/modelroute"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "status").write_text(line)
+
+
+PROMPT_PROBE = {
+    # What the shell draws before a prompt: refresh the segment, then expand the prompt.
+    "bash": ["bash", "-i", "-c", '__route_refresh; echo "${PS1@P}"'],
+    "zsh": ["zsh", "-i", "-c", '__route_refresh; print -rP -- "$RPROMPT"'],
+    "fish": ["fish", "-i", "-c", "fish_right_prompt"],
+}
+USER_PROMPT = {
+    ".bashrc": "PS1='mine> '\n",
+    ".zshrc": "RPROMPT='%~'\n",
+    ".config/fish/config.fish": "set -g fish_greeting ''\n",
+}
+
+
+@pytest.mark.shell
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_prompt_segment_is_offered_with_its_diff_and_shows_the_tier_once_added(isolated_home: Path, shell: str) -> None:
+    from support.tools import require_tool
+
+    require_tool(shell)
+    for rel, text in USER_PROMPT.items():
+        (isolated_home / rel).parent.mkdir(parents=True, exist_ok=True)
+        (isolated_home / rel).write_text(text)
+    plan = shell_setup.plan_install(shell, platform="linux")
+    (offer,) = plan.offers
+    assert offer.option == "prompt" and "+# modelroute prompt segment" in offer.diff
+    _apply(plan)
+    plan = shell_setup.plan_install(shell, platform="linux", prompt=True)
+    assert not plan.offers
+    _apply(plan)
+    _status(isolated_home, "opus 2 claude s1\n")
+    env = {"HOME": str(isolated_home), "PATH": os.environ["PATH"], "TERM": "dumb",
+           "XDG_STATE_HOME": str(isolated_home / ".local/state"), "XDG_CONFIG_HOME": str(isolated_home / ".config")}
+    out = subprocess.run(PROMPT_PROBE[shell], capture_output=True, text=True, env=env, cwd=str(isolated_home),
+                         stdin=subprocess.DEVNULL, timeout=60)
+    want = {"bash": "[opus↑2] mine> ", "zsh": "opus↑2 ~", "fish": "opus↑2"}[shell]
+    assert want in out.stdout, (out.stdout, out.stderr)
+    again = shell_setup.plan_install(shell, platform="linux")  # kept on reinstall, not offered again
+    assert not again.changed and not again.offers
+    _apply(shell_setup.plan_install(shell, platform="linux", prompt=False))
+    assert "modelroute prompt segment" not in "".join(
+        p.read_text() for p in isolated_home.rglob("*") if p.is_file() and p.suffix != ".pyc")
+
+
+def test_no_offer_when_the_prompt_shows_it_already_and_a_snippet_for_starship(
+        isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    (isolated_home / ".bashrc").write_text("PS1='${ROUTE_PROMPT} $ '\n")
+    plan = shell_setup.plan_install("bash", render=fake_render, platform="linux")
+    assert not plan.offers and not any("prompt" in n for n in plan.notes)
+    (isolated_home / ".bashrc").write_text('eval "$(starship init bash)"\n')
+    plan = shell_setup.plan_install("bash", render=fake_render, platform="linux")
+    assert not plan.offers
+    assert any("starship" in n for n in plan.notes) and any("[custom.route]" in n for n in plan.notes)
+
+
+def test_route_in_local_bin_is_put_on_path_for_new_shells(isolated_home: Path, python_exe: str) -> None:
+    """A fresh account: ~/.local/bin is not on PATH, and /usr/sbin/route may be net-tools'."""
+    from routing.shell import init as shell_init
+
+    bin_dir = isolated_home / ".local/bin"
+    bin_dir.mkdir(parents=True)
+    route = shell_init.route_command()[0]
+    if not route.endswith(("route", "modelroute")):
+        pytest.skip("no route script beside this interpreter")
+    (bin_dir / "route").symlink_to(route)
+    (isolated_home / ".bashrc").write_text("")
+    plan = shell_setup.plan_install("bash", render=fake_render, platform="linux", environ={"PATH": "/usr/bin:/bin"})
+    assert any("is not on PATH now" in d for e in plan.edits for d in e.details)
+    _apply(plan)
+    env = {"HOME": str(isolated_home), "PATH": "/usr/sbin:/usr/bin:/bin", "TERM": "dumb"}
+    for _ in range(2):  # the second shell inherits PATH: no second copy
+        out = subprocess.run(["bash", "-i", "-c", 'type -P route; echo "$PATH"'], capture_output=True, text=True,
+                             env=env, stdin=subprocess.DEVNULL, timeout=30)
+        found, path = out.stdout.split()[-2:]
+        assert found == str(bin_dir / "route") and path.split(":").count(str(bin_dir)) == 1, out
+        env["PATH"] = path

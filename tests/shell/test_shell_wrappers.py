@@ -37,14 +37,14 @@ def box(isolated_home):
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_codex_wrappers_pass_each_tier_model_as_config_override(box, shell):
+def test_codex_wrappers_pass_each_tier_model_and_plain_codex_keeps_the_users_own(box, shell):
     r = box.run(shell, "codex-quick q1\ncodex q2\ncodex-deep q3\n")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     argvs = [c["argv"] for c in box.calls()]
     assert argvs == [
         ["-c", 'model="gpt-5-nano"', "q1"],
-        ["-c", 'model="gpt-5"', "q2"],
+        ["q2"],  # no -c model: the user's config.toml decides, as without modelroute
         ["-c", 'model="gpt-5.2"', "-c", 'model_reasoning_effort="high"', "q3"],
     ]
 
@@ -138,7 +138,7 @@ def test_a_missing_agent_gives_one_line_with_the_install_command_and_127(isolate
 def test_a_function_named_codex_runs_the_binary_not_itself(box, shell):
     r = box.run(shell, "codex --version", timeout=20)
     assert r.returncode == 0, r.stderr
-    assert [c["argv"] for c in box.calls()] == [["-c", 'model="gpt-5"', "--version"]]
+    assert [c["argv"] for c in box.calls()] == [["--version"]]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])

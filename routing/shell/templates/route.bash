@@ -55,12 +55,13 @@ __route_run() {
         __route_cmd shell-call "$__route_tool" "$__route_tier" >/dev/null 2>&1 || :
     fi
     # -c model=... rather than -m, so the user's own -m still wins (-m twice is an error).
-    # A -c model would also beat a --profile's model, so a chosen profile gets none.
+    # A -c model would also beat a --profile's model, so a chosen profile gets none,
+    # and plain `codex` (TIER default) keeps the model of your own config.toml.
     if [[ $__route_tool == codex ]] && __route_has_profile "$@"; then
         __route_tier=profile
     fi
     case $__route_tool:$__route_tier in
-        codex:profile) \command codex "$@" ;;
+        codex:profile | codex:default) \command codex "$@" ;;
         codex:haiku) \command codex -c @@CODEX_HAIKU@@ "$@" ;;
         codex:opus) \command codex -c @@CODEX_OPUS@@ -c @@CODEX_EFFORT@@ "$@" ;;
         codex:*) \command codex -c @@CODEX_SONNET@@ "$@" ;;
@@ -74,7 +75,7 @@ __route_run() {
 }
 
 function codex-quick { __route_run codex haiku "$@"; }
-function codex { __route_run codex sonnet "$@"; }
+function codex { __route_run codex default "$@"; }  # your own default model
 function codex-deep { __route_run codex opus "$@"; }
 function codex-route { __route_run codex auto "$@"; }
 function claude-quick { __route_run claude haiku "$@"; }

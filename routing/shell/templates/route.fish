@@ -45,7 +45,8 @@ function __route_run
         __route_cmd shell-call $tool $tier >/dev/null 2>&1
     end
     # -c model=... rather than -m, so the user's own -m still wins (-m twice is an error).
-    # A -c model would also beat a --profile's model, so a chosen profile gets none.
+    # A -c model would also beat a --profile's model, so a chosen profile gets none,
+    # and plain `codex` (TIER default) keeps the model of your own config.toml.
     if test $tool = codex
         for a in $args
             test "$a" = --; and break
@@ -56,7 +57,7 @@ function __route_run
         end
     end
     switch "$tool:$tier"
-        case codex:profile
+        case codex:profile codex:default
             command codex $args
         case codex:haiku
             command codex -c @@CODEX_HAIKU@@ $args
@@ -82,8 +83,8 @@ end
 function codex-quick
     __route_run codex haiku $argv
 end
-function codex
-    __route_run codex sonnet $argv
+function codex  # your own default model
+    __route_run codex default $argv
 end
 function codex-deep
     __route_run codex opus $argv
