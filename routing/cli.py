@@ -42,7 +42,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
             sys.exit(statusline.run())
         from routing.state import status
 
-        if args[1:] in status.FAST_ARGS:
+        if status.fast_args(args[1:]):
             sys.exit(status.main(args[1:]))
     from routing.core import nettools
 

@@ -100,8 +100,6 @@ def test_state_dir_open_to_others_is_a_warning_with_chmod(isolated_home: Path) -
     d = isolated_home / ".local/state/modelroute"
     d.mkdir(parents=True)
     os.chmod(d, 0o755)
-    (d / "state.json").write_text('{"version": 1, "sessions": {}}')
-    os.chmod(d / "state.json", 0o600)
     check = state_checks.check_state()
     assert check.status == "warn" and f"chmod 700 {d}" in check.fix
     os.chmod(d, 0o700)
@@ -114,7 +112,7 @@ def test_held_state_lock_fails(isolated_home: Path) -> None:
     d.mkdir(parents=True, mode=0o700)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import filelock, sys, time; l = filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); time.sleep(30)",
-         str(d / "state.json.lock")], stdout=subprocess.PIPE, text=True)
+         str(d / "state.lock")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
         check = state_checks.check_state()
@@ -203,7 +201,7 @@ def test_doctor_passes_right_after_a_real_install(isolated_home: Path) -> None:
     checks = _by_name(doctor.run_all())
     assert checks["hook run"].status == "ok", checks["hook run"].line()
     assert checks["claude hooks"].status == "ok", checks["claude hooks"].line()
-    assert not (isolated_home / ".local/state/modelroute/state.json").exists()  # the user's state is untouched
+    assert not (isolated_home / ".local/state/modelroute/sessions").exists()  # the user's state is untouched
     assert claude_checks.check_hook_runs(claude_checks._Settings()).status == "ok"  # and again, over the last run's leftovers
 
 

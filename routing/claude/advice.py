@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from routing.core.tiers import RELATIVE_PRICE, TIERS, rank
 from routing.router.decision import Decision
+from routing.state.session import bump
 
 REPEAT_AFTER = 5  # prompts before the same suggestion may be shown again
 PRICE = RELATIVE_PRICE
@@ -94,16 +95,16 @@ class Advice:
         if self.key:
             suggestions["last_key"] = self.key
             suggestions["last_at"] = prompt_no
-            suggestions["shown"] = int(suggestions.get("shown") or 0) + 1
-            by = suggestions.setdefault("by_key", {})
-            by[self.key] = int(by.get(self.key) or 0) + 1
-        if self.blocked_hash:
+            bump(suggestions, "shown")
+            by = suggestions.get("by_key")
+            if not isinstance(by, dict):
+                by = suggestions["by_key"] = {}
+            bump(by, self.key)
+        if self.blocked_hash:  # kept after the resend passes: the same prompt is never blocked twice
             suggestions["blocked_hash"] = self.blocked_hash
-            suggestions["blocked"] = int(suggestions.get("blocked") or 0) + 1
-        elif self.passed:
-            suggestions.pop("blocked_hash", None)
+            bump(suggestions, "blocked")
         if self.output and "hookSpecificOutput" in self.output:
-            suggestions["delegations"] = int(suggestions.get("delegations") or 0) + 1
+            bump(suggestions, "delegations")
 
     def as_suggestion(self) -> "Advice":
         """The same advice without blocking (when the block could not be remembered)."""

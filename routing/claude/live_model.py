@@ -1,4 +1,4 @@
-"""Which model a Claude Code session is on right now, and counting moves between tiers.
+"""Which model a Claude Code session is on right now (the record counts the moves: routing.state.session).
 
 No hook input says so directly: UserPromptSubmit carries no model field. The
 evidence, newest first: the transcript's tail (a `/model X` command line, or
@@ -14,7 +14,6 @@ import re
 
 from routing.core import fastjson
 from routing.core.tiers import tier_of_model
-from routing.state.session import count_escalation, observe  # noqa: F401  (re-exported for the hooks)
 
 TAIL_BYTES = 64 * 1024
 _MODEL_ARGS = re.compile(r"<command-args>\s*([^<]*?)\s*</command-args>")

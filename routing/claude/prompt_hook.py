@@ -18,6 +18,7 @@ from routing.router.classify import classify
 from routing.router.decision import Context
 from routing.router.rules import rules_for
 from routing.state import store as state
+from routing.state.session import Session
 
 try:
     from _blake2 import blake2b as _blake2b
@@ -30,11 +31,10 @@ def prompt_hash(prompt: str) -> str:
     return _blake2b(prompt.encode("utf-8", "replace"), digest_size=12).hexdigest()
 
 
-def context_tokens(rec: dict, transcript_path: str) -> int:
+def context_tokens(rec: Session, transcript_path: str) -> int:
     """The conversation's size in tokens: the statusLine's figure, else the transcript's size / 4."""
-    n = rec.get("context_tokens")
-    if isinstance(n, int) and n > 0:
-        return n
+    if rec.context_tokens:
+        return rec.context_tokens
     try:
         return os.stat(transcript_path).st_size // 4 if transcript_path else 0
     except OSError:
@@ -51,23 +51,21 @@ def handle(payload: dict) -> dict | None:
         errorlog.log("config", w)
     mode = cfg.get("claude", "mode")
 
-    snapshot = state.load()["sessions"].get(sid)
-    rec = snapshot if isinstance(snapshot, dict) else {}
+    snapshot = state.read(sid)
+    rec = snapshot if snapshot is not None else Session(sid)
     seen_model = session_model.model_from_transcript(transcript)
-    current = tier_of_model(seen_model) or (rec.get("tier") if rec.get("tier") in TIERS else None)
-    recent = [t for t in (rec.get("recent") or []) if t in TIERS][-5:]
-    escalations = rec.get("escalations") if isinstance(rec.get("escalations"), int) else 0
+    current = tier_of_model(seen_model) or rec.tier
+    recent = rec.recent
+    escalations = rec.escalations
 
     decision = classify(prompt, Context(current, recent, escalations), rules_for(cfg))
     digest = prompt_hash(prompt)
-    prompts = rec.get("prompts") if isinstance(rec.get("prompts"), dict) else {}
-    prompt_no = sum(v for v in prompts.values() if isinstance(v, int)) + 1
-    suggestions = rec.get("suggestions") if isinstance(rec.get("suggestions"), dict) else {}
+    prompt_no = rec.prompt_total() + 1
     adv = advice.advise(
         decision,
         current,
         mode=mode,
-        suggestions=suggestions,
+        suggestions=rec.suggestions,
         prompt_no=prompt_no,
         prompt_hash=digest,
         recent=recent,
@@ -75,13 +73,12 @@ def handle(payload: dict) -> dict | None:
         model_for=lambda tier: cfg.model_for("claude", tier),
     )
 
-    def record(doc: dict) -> None:
-        r = state.session(doc, sid, "claude")
-        session_model.observe(r, seen_model, "transcript")
-        r["prompts"][decision.tier] = int(r["prompts"].get(decision.tier) or 0) + 1
+    def record(r: Session, adv: advice.Advice = adv) -> None:
+        r.observe(seen_model, "transcript")
+        r.count_prompt(decision.tier)
         if decision.kind == "escalate":
-            session_model.count_escalation(r, "prompt")
-        r["last_decision"] = {
+            r.count_escalation("prompt")
+        r.last_decision = {
             "tier": decision.tier,
             "kind": decision.kind,
             "intent": decision.intent,
@@ -89,13 +86,14 @@ def handle(payload: dict) -> dict | None:
             "prompt_hash": digest,
             "mode": mode,
         }
-        r["recent"] = ([t for t in (r.get("recent") or []) if t in TIERS] + [decision.tier])[-5:]
-        if not isinstance(r.get("suggestions"), dict):
-            r["suggestions"] = {}
-        adv.apply(r["suggestions"], sum(r["prompts"].values()))
+        r.remember_route(decision.tier)
+        adv.apply(r.suggestions, r.prompt_total())
 
-    saved = state.update_detached(record)
-    if adv.blocks and not saved:
-        # Without the record the same prompt would be blocked again: advise instead.
-        return adv.as_suggestion().output
+    if adv.blocks and not state.update(sid, "claude", record):
+        # A block must be remembered before it is shown, or the resend would be
+        # blocked again (disk full, read-only state, lock busy): advise instead.
+        adv = adv.as_suggestion()
+        state.update_detached(sid, "claude", lambda r: record(r, adv))
+    elif not adv.blocks:
+        state.update_detached(sid, "claude", record)
     return adv.output

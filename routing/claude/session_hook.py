@@ -15,6 +15,7 @@ from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
 from routing.core import config, errorlog
 from routing.state import store as state
+from routing.state.session import Session, bump
 
 
 def handle_start(payload: dict) -> None:
@@ -22,15 +23,13 @@ def handle_start(payload: dict) -> None:
     model = text(payload.get("model"), 200)
     source = text(payload.get("source"), 40)
 
-    def record(doc: dict) -> None:
-        r = state.session(doc, sid, "claude")
-        session_model.observe(r, model, "start")
+    def record(r: Session) -> None:
+        r.observe(model, "start")
         if source:
-            starts = r.setdefault("starts", {})
-            starts[source] = int(starts.get(source) or 0) + 1
-            r["start_source"] = source
+            bump(r.starts, source)
+            r.start_source = source
 
-    state.update(record, defer=True)
+    state.update(sid, "claude", record, defer=True)
     return None
 
 
@@ -38,13 +37,12 @@ def handle_end(payload: dict) -> None:
     sid = text(payload.get("session_id"), 200) or "unknown"
     transcript = text(payload.get("transcript_path"), 4096)
     cfg = config.load(text(payload.get("cwd"), 4096) or None, strict=False)
-    rec = state.load()["sessions"].get(sid)
-    rec = rec if isinstance(rec, dict) else {}
+    rec = state.read(sid) or Session(sid)
     switched_to = session_model.switched_with_model_command(transcript) if transcript else None
-    if switched_to is None and rec.get("switched"):
-        switched_to = rec.get("model") if isinstance(rec.get("model"), str) else None
+    if switched_to is None and rec.switched:
+        switched_to = rec.model
     outcome = ""
-    if cfg.get("claude", "reset_model_on_exit") and (switched_to or rec.get("switched")):
+    if cfg.get("claude", "reset_model_on_exit") and (switched_to or rec.switched):
         from routing.claude.settings_reset import restore_default_model
 
         try:
@@ -53,11 +51,10 @@ def handle_end(payload: dict) -> None:
             errorlog.log("SessionEnd", e)
             outcome = "failed"
 
-    def record(doc: dict) -> None:
-        r = state.session(doc, sid, "claude")
-        r["ended"] = text(payload.get("reason"), 40) or "exit"
+    def end(r: Session) -> None:
+        r.ended = text(payload.get("reason"), 40) or "exit"
         if outcome:
-            r["model_reset"] = outcome
+            r.model_reset = outcome
 
-    state.update(record, defer=True)
+    state.update(sid, "claude", end, defer=True)
     return None

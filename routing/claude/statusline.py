@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 
 from routing.core.tiers import TIERS, tier_of_model
-from routing.state import session as moves
 from routing.state import store as state
+from routing.state.session import Session
 
 SEP = " · "
 
@@ -37,15 +37,14 @@ def context_tokens(payload: dict) -> int | None:
     return int(pct * size / 100) if pct is not None and size else None
 
 
-def render_line(live: str, rec: dict, cost: float | None) -> str:
+def render_line(live: str, rec: Session, cost: float | None) -> str:
     parts = [live]
-    last = rec.get("last_decision") if isinstance(rec.get("last_decision"), dict) else {}
+    last = rec.last_decision or {}
     want = last.get("tier")
     if want in TIERS and want != live and last.get("kind") != "continue":
         parts.append(f"wants {want}")
-    esc = rec.get("escalations")
-    if isinstance(esc, int) and esc > 0:
-        parts.append(f"↑{esc}")
+    if rec.escalations:
+        parts.append(f"↑{rec.escalations}")
     if cost is not None:
         parts.append(f"${cost:.2f}")
     return SEP.join(parts)
@@ -62,22 +61,19 @@ def status_line(payload: dict) -> str:
     tokens = context_tokens(payload)
     live = tier_of_model(model_id) or tier_of_model(display) or display or model_id or "?"
 
-    doc = state.load()
-    snapshot = doc["sessions"].get(sid) if sid else None
-    rec = snapshot if isinstance(snapshot, dict) else {}
-    if sid and (rec.get("model") != model_id or rec.get("cost_usd") != cost or rec.get("context_tokens") != tokens):
+    sid = sid[:200]
+    rec = (state.read(sid) if sid else None) or Session(sid)
+    if sid and (rec.model != model_id or rec.cost_usd != cost or rec.context_tokens != tokens):
 
-        def record(doc: dict) -> dict:
-            r = state.session(doc, sid[:200], "claude")
-            moves.observe(r, model_id or display, "statusline")
+        def record(r: Session) -> None:
+            r.observe(model_id or display, "statusline")
             if cost is not None:
-                r["cost_usd"] = cost
+                r.cost_usd = cost
             if tokens is not None:
-                r["context_tokens"] = tokens
-            return r
+                r.context_tokens = tokens
 
-        rec = record(doc)  # what the line shows: the snapshot with this change applied
-        state.update_detached(record)
+        record(rec)  # what the line shows: the snapshot with this change applied
+        state.update_detached(sid, "claude", record)
     return render_line(live, rec, cost)
 
 

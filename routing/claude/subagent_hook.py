@@ -17,7 +17,6 @@ import os
 import re
 
 from routing.claude import home
-from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
 from routing.claude.host import SUBAGENT_MODEL_VAR, SUBAGENT_TOOLS, TOOL_MODELS
 from routing.core import config, errorlog
@@ -25,6 +24,7 @@ from routing.core.tiers import TIERS, rank, tier_of_model
 from routing.router.classify import classify
 from routing.router.rules import rules_for
 from routing.state import store as state
+from routing.state.session import Session, bump
 
 # The Agent tool's `model` enum in Claude Code 2.1.x.
 BUILTIN_PINNED = {"Explore": "haiku"}
@@ -111,16 +111,13 @@ def handle(payload: dict) -> dict | None:
     effective = tier_of_model(chosen) if chosen else routed
     sid = text(payload.get("session_id"), 200) or "unknown"
 
-    def record(doc: dict) -> None:
-        r = state.session(doc, sid, "claude")
-        subs = r.setdefault("subagents", {})
+    def record(r: Session) -> None:
         if effective in TIERS:
-            subs[effective] = int(subs.get(effective) or 0) + 1
+            bump(r.subagents, effective)
         if by:
-            key = f"by_{by}"
-            subs[key] = int(subs.get(key) or 0) + 1
+            bump(r.subagents, f"by_{by}")
         if effective in TIERS and rank(effective) > rank(routed):
-            session_model.count_escalation(r, "subagent")
+            r.count_escalation("subagent")
 
-    state.update_detached(record)
+    state.update_detached(sid, "claude", record)
     return out

@@ -85,19 +85,10 @@ def _timezone(name: Optional[str]) -> tuple[Any, str]:
 
 
 def _escalations() -> dict[str, int]:
-    """Escalations per session from the state file, read-only; absent or corrupt means none."""
-    import json
+    """Escalations per session from the state store, read-only; absent or damaged records count none."""
+    from routing.state import store
 
-    from routing.core import paths
-
-    try:
-        with open(paths.state_dir() / "state.json", encoding="utf-8") as fh:
-            doc = json.load(fh)
-        sessions = doc.get("sessions", {})
-        return {str(k): int(v.get("escalations", 0)) for k, v in sessions.items()
-                if isinstance(v, dict) and isinstance(v.get("escalations", 0), int)}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
+    return {rec.id: rec.escalations for rec in store.sessions()}
 
 
 @click.command("report", help=HELP, short_help="What your AI coding cost, and what routing saves.")

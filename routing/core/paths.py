@@ -26,7 +26,31 @@ def _path(p: str) -> Path:
 
 
 def home_str() -> str:
-    return os.environ.get("HOME") or os.path.expanduser("~")
+    """The user's home: $HOME, else the passwd entry's; never a relative path.
+
+    With neither (HOME unset in a service, no passwd entry in a container),
+    `~` would stay `~` and every file would land in `./~/` of whatever
+    directory the hook runs in. A private directory under the temp dir is
+    used instead, and `route doctor` says so (home_problem).
+    """
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return home
+    home = os.path.expanduser("~")
+    if os.path.isabs(home):
+        return home
+    return os.path.join(os.environ.get("TMPDIR") or "/tmp", f"modelroute-{os.getuid()}-nohome")
+
+
+def home_problem() -> str:
+    """Why the home directory in use is not the user's own, or ""."""
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return ""
+    if os.path.isabs(os.path.expanduser("~")):
+        return ""
+    return (f"HOME is {'unset' if not home else repr(home) + ' (not absolute)'} and there is no passwd entry: "
+            f"state, cache and config live in {home_str()}, a temporary place")
 
 
 def _xdg(var: str, default: str) -> str:

@@ -36,11 +36,9 @@ def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
     prompt = shell_args.prompt_of(tool, args)
     if not prompt:
         return "sonnet", "no prompt to classify: default model"
-    current: Optional[str] = None
     sid = os.environ.get("ROUTE_SHELL_SESSION", "")
-    rec = (state.load().get("sessions") or {}).get(sid) if sid else None
-    if isinstance(rec, dict) and rec.get("tier") in TIERS:
-        current = rec["tier"]
+    rec = state.read(sid) if sid else None
+    current: Optional[str] = rec.tier if rec is not None else None
     d = classify(prompt, Context(current_tier=current), rules_for(config))
     if d.kind == "continue" and current:
         return current, "a follow-up: staying on the session's tier"

@@ -12,32 +12,33 @@ import time
 from typing import Optional
 
 from routing.state import store as state
+from routing.state.session import Session
 
 _MARK_PREFIX = "prompt-mark."
 _MARK_MAX_AGE = 7 * 86400
 
 
-def record(doc: dict, session_id: str, tool: str, tier: str, model: Optional[str], now: float, window_s: float) -> bool:
-    """Mutate `doc` for one call; True when it counted as an escalation."""
-    rec = state.session(doc, session_id, "shell")
-    last = rec.get("last_call") if isinstance(rec.get("last_call"), dict) else None
+def record(rec: Session, tool: str, tier: str, model: Optional[str], now: float, window_s: float) -> bool:
+    """Count one call in the shell session's record; True when it counted as an escalation."""
+    last = rec.last_call
     escalated = False
     if tier == "opus" and last and last.get("tier") in ("haiku", "sonnet") and last.get("tool", tool) == tool:
         at = last.get("at")
         if isinstance(at, (int, float)) and 0 <= now - at <= window_s:
             escalated = True
-            rec["escalations"] = int(rec.get("escalations") or 0) + 1
-    rec["prompts"][tier] = int(rec["prompts"].get(tier) or 0) + 1
-    rec["tier"] = tier
-    rec["model"] = model
-    rec["last_call"] = {"tier": tier, "at": round(now, 3), "tool": tool}
+            rec.count_escalation("shell")
+    rec.count_prompt(tier)
+    rec.tier = tier
+    rec.model = model
+    rec.last_call = {"tier": tier, "at": round(now, 3), "tool": tool}
     return escalated
 
 
 def record_call(session_id: str, tool: str, tier: str, model: Optional[str], window_minutes: float) -> bool:
-    """Locked update of the state file; False when the write was skipped (logged)."""
+    """Locked update of the state; a busy lock defers the write to a detached process (never lost)."""
     now = time.time()
-    ok = state.update(lambda doc: record(doc, session_id, tool, tier, model, now, window_minutes * 60))
+    ok = state.update(session_id, "shell", lambda rec: record(rec, tool, tier, model, now, window_minutes * 60),
+                      defer=True)
     prune_marks(state.state_dir(), now)
     return ok
 

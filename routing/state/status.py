@@ -12,9 +12,10 @@ import time
 
 from routing.core.tiers import TIERS
 from routing.state import store as state
+from routing.state.session import Session, count
 
 SEP = " · "
-USAGE = "usage: route status [--json | --claude]"
+USAGE = "usage: route status [--json] [--session ID] | route status --claude"
 
 
 def _num(value: object) -> float | None:
@@ -35,68 +36,88 @@ def _ago(ts: object) -> str:
     return f"{s}s ago"
 
 
-def _counts(d: object) -> str:
-    d = d if isinstance(d, dict) else {}
-    return SEP.join(f"{t} {int(d.get(t) or 0)}" for t in TIERS)
+def _counts(d: dict) -> str:
+    return SEP.join(f"{t} {count(d.get(t))}" for t in TIERS)
 
 
-def current_session(doc: dict) -> tuple[str, dict] | None:
-    sid = doc.get("last_session")
-    rec = doc["sessions"].get(sid) if isinstance(sid, str) else None
-    return (sid, rec) if isinstance(rec, dict) else None
-
-
-def render_human(doc: dict) -> str:
-    found = current_session(doc)
-    if found is None:
+def render_human(rec: Session | None) -> str:
+    if rec is None:
         return ("no session recorded yet. Claude Code sessions appear here once the hooks are installed "
                 "(route install --claude).")
-    sid, rec = found
-    last = rec.get("last_decision") if isinstance(rec.get("last_decision"), dict) else None
+    last = rec.last_decision
     lines = [
-        f"session     {sid} ({rec.get('source') or '?'}, started {_ago(rec.get('first_seen'))}, "
-        f"last seen {_ago(rec.get('last_seen'))})",
-        f"model       {rec.get('model') or 'unknown'}" + (f" ({rec['tier']})" if rec.get("tier") in TIERS else ""),
+        f"session     {clean(rec.id)} ({rec.source}, started {_ago(rec.first_seen)}, "
+        f"last seen {_ago(rec.last_seen)})",
+        f"model       {clean(rec.model or 'unknown')}" + (f" ({rec.tier})" if rec.tier else ""),
     ]
     if last:
-        lines.append(f"last route  {last.get('tier')} ({last.get('intent')}, {last.get('kind')}, "
-                     f"confidence {last.get('confidence')})")
-    lines.append(f"prompts     {_counts(rec.get('prompts'))}")
-    lines.append(f"moves       ↑{int(rec.get('escalations') or 0)} escalations, "
-                 f"↓{int(rec.get('deescalations') or 0)} de-escalations")
-    if isinstance(rec.get("subagents"), dict):
-        lines.append(f"subagents   {_counts(rec['subagents'])}")
-    sugg = rec.get("suggestions") if isinstance(rec.get("suggestions"), dict) else {}
-    if sugg.get("shown") or sugg.get("blocked"):
-        lines.append(f"advice      {int(sugg.get('shown') or 0)} suggestions, {int(sugg.get('blocked') or 0)} blocks")
-    if _num(rec.get("cost_usd")) is not None:
-        lines.append(f"cost        ${rec['cost_usd']:.2f}")
+        lines.append(f"last route  {clean(last.get('tier'))} ({clean(last.get('intent'))}, {clean(last.get('kind'))}, "
+                     f"confidence {clean(last.get('confidence'))})")
+    lines.append(f"prompts     {_counts(rec.prompts)}")
+    lines.append(f"moves       ↑{rec.escalations} escalations, ↓{rec.deescalations} de-escalations")
+    if rec.subagents:
+        lines.append(f"subagents   {_counts(rec.subagents)}")
+    sugg = rec.suggestions
+    shown, blocked = count(sugg.get("shown")), count(sugg.get("blocked"))
+    if shown or blocked:
+        lines.append(f"advice      {shown} suggestions, {blocked} blocks")
+    if rec.cost_usd is not None:
+        lines.append(f"cost        ${rec.cost_usd:.2f}")
     env = os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL")
     if env:
-        lines.append(f"note        CLAUDE_CODE_SUBAGENT_MODEL={env} overrides per-task subagent routing")
+        lines.append(f"note        CLAUDE_CODE_SUBAGENT_MODEL={clean(env)} overrides per-task subagent routing")
     return "\n".join(lines)
 
 
-def render_json(doc: dict) -> str:
-    found = current_session(doc)
-    out = {"session_id": found[0], **found[1]} if found else None
+def render_json(rec: Session | None) -> str:
+    """The record as JSON, with its id: the same whatever the store's file format."""
+    out = {"session_id": rec.id, **rec.to_dict()} if rec is not None else None
     import json  # `route status --json` is not on a hot path
 
     return json.dumps(out, indent=2, ensure_ascii=False)
 
 
+def clean(value: object, limit: int = 200) -> str:
+    """Printable text for a terminal: control characters (escapes, newlines) shown as `?`."""
+    text = str(value)[:limit]
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def parse_args(args: list[str]) -> tuple[bool, str | None] | None:
+    """(as_json, session id) from `[--json] [--session ID]`, or None when they are not that."""
+    as_json, sid, rest = False, None, list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json" and not as_json:
+            as_json = True
+        elif arg == "--session" and sid is None and rest:
+            sid = rest.pop(0)
+        elif arg.startswith("--session=") and sid is None:
+            sid = arg.split("=", 1)[1]
+        else:
+            return None
+    if sid == "":
+        return None
+    return as_json, sid
+
+
 def main(args: list[str]) -> int:
     """The click-free entry `route status` takes when its arguments are simple."""
-    if args not in FAST_ARGS:
+    parsed = parse_args(args)
+    if parsed is None:
         print(USAGE, file=sys.stderr)
         return 2
-    doc = state.load()
+    as_json, sid = parsed
+    rec = state.read(sid) if sid is not None else state.last()
     try:
-        print(render_json(doc) if args == ["--json"] else render_human(doc))
+        print(render_json(rec) if as_json else render_human(rec) if rec or sid is None
+              else f"no session {clean(sid)!r} recorded")
         sys.stdout.flush()
     except BrokenPipeError:  # `route status | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    return 1 if sid is not None and rec is None else 0
 
 
-FAST_ARGS = ([], ["--json"])
+def fast_args(args: list[str]) -> bool:
+    """True when `route status ARGS` can skip click."""
+    return parse_args(args) is not None

@@ -1,31 +1,34 @@
-"""state.json: what modelroute remembers about your sessions, shared by every hook.
+"""The state store: one small file per session, so a write costs the same with 1 or 2,000 sessions kept.
 
-File: `$XDG_STATE_HOME/modelroute/state.json` (0600, directory 0700). One
-versioned JSON document (VERSION below), rewritten whole on each change:
+Files, under `$XDG_STATE_HOME/modelroute/` (directories 0700, files 0600):
 
-    {"version": 1, "last_session": "<id>", "sessions": {"<id>": {
-        "source": "claude" | "shell", "first_seen": <unix s>, "last_seen": <unix s>,
-        "model": "<live model id>" | null, "tier": "haiku|sonnet|opus" | null,
-        "prompts": {"haiku": n, "sonnet": n, "opus": n},   # by routed tier
-        "escalations": n, "deescalations": n,
-        "last_decision": {"tier", "kind", "intent", "confidence", "prompt_hash"} | null,
-        "suggestions": {...}, "last_call": {"tier", "at"} | null}}}
+    sessions/<key>.json   one session's record (routing.state.session.Session), as
+                          {"version": 2, "session_id": "<id>", <fields>...};
+                          <key> is a digest of the id, so any id is a safe file name
+    last                  the id of the session written last (for `route status`)
+    status                the shell prompt's one-line cache of that session:
+                          `<tier> <escalations> <source> <session_id>\\n`
+    state.lock            the writers' lock
 
-It never holds prompt text (a hash at most). Sessions not seen for
-PRUNE_DAYS are dropped on write. Deleting the file is safe: it only loses
-counts, and the next write starts a fresh one. A file that does not parse is
-moved aside to `state.json.corrupt-<UTC timestamp>`, never overwritten.
+Writers take an exclusive flock on `state.lock` (the lock filelock's
+UnixFileLock takes, without its ~30 ms import), read the one record they
+change, and replace it atomically (temp file, fsync, os.replace), so readers
+never lock and never see half a file. The lock is held for about a
+millisecond whatever the number of sessions, and a writer that cannot get it
+within LOCK_TIMEOUT skips (and logs) or, for hooks, hands the write to a
+detached process that waits up to DEFER_TIMEOUT, so the user never waits and
+counts stay exact under load.
 
-Writers take an exclusive lock on the sidecar `state.json.lock` (fcntl.flock:
-the same lock filelock's UnixFileLock takes, without its ~30 ms import), wait
-at most about 100 ms, and otherwise skip the write and log it: a hook must
-never keep the user waiting. Hooks go further (`update_detached`): they reply
-first and leave the write to a detached process that may wait DEFER_TIMEOUT,
-so counts stay exact under load without the hook waiting. The document is replaced atomically (temp file in
-the same directory, fsync, os.replace), so readers need no lock.
+A record that does not parse is moved aside to `<key>.json.corrupt-<UTC
+time>`, never overwritten; one written by a newer modelroute is left alone.
+Sessions unseen for PRUNE_DAYS, and the oldest beyond MAX_SESSIONS, are
+dropped (file mtime is the last write). Deleting any of these files is safe:
+it only loses counts. No file holds prompt text.
 
-Each write also refreshes the one-line status cache `status` for the shell
-prompt: `<tier> <escalations> <source> <session_id>\\n` of the last session.
+Version 1 kept every session in one `state.json`, rewritten whole on every
+change (167 ms a write at the cap). The first write after an upgrade splits it
+into records and keeps the old file as `state.json.migrated`; until then
+readers fall back to it.
 """
 
 from __future__ import annotations
@@ -33,16 +36,30 @@ from __future__ import annotations
 import os
 import time
 
-from routing.core import errorlog, fastjson, paths, tiers
+from routing.core import errorlog, fastjson, paths
+from routing.core.tiers import TIERS
+from routing.state.session import Session
 
-VERSION = 1
+try:
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - builds without the _blake2 module
+    from hashlib import blake2b as _blake2b
+
+VERSION = 2
+LEGACY_VERSION = 1
 PRUNE_DAYS = 30
 MAX_SESSIONS = 2000
 LOCK_TIMEOUT = 0.1
 DEFER_TIMEOUT = 10.0  # how long a deferred write (see update) may wait for the lock
-TIERS = tiers.TIERS
-STATE_NAME = "state.json"
+PRUNE_EVERY = 3600.0  # seconds between sweeps for stale sessions and dead writers' temp files
+TIERS = TIERS
+SESSIONS_NAME = "sessions"
+LOCK_NAME = "state.lock"
+LAST_NAME = "last"
 STATUS_NAME = "status"
+LEGACY_NAME = "state.json"
+_PRUNED = ".pruned"  # in sessions/: its mtime is the last sweep
+MAX_RECORD_BYTES = 1 << 20  # a record is a few hundred bytes: anything this big is not ours
 
 try:  # Unix
     import fcntl as _fcntl
@@ -51,141 +68,147 @@ except ImportError:  # pragma: no cover - Windows falls back to filelock
 
 
 class NewerStateError(Exception):
-    """The file was written by a newer modelroute: leave it alone."""
+    """The record was written by a newer modelroute: leave it alone."""
 
 
 def state_dir() -> str:
     return paths.state_dir_str()
 
 
-def state_path() -> str:
-    return os.path.join(state_dir(), STATE_NAME)
+def sessions_dir() -> str:
+    return os.path.join(state_dir(), SESSIONS_NAME)
 
 
 def status_path() -> str:
     return os.path.join(state_dir(), STATUS_NAME)
 
 
-def empty() -> dict:
-    return {"version": VERSION, "sessions": {}, "last_session": None}
+def legacy_path() -> str:
+    return os.path.join(state_dir(), LEGACY_NAME)
 
 
-def new_session(source: str, now: float) -> dict:
-    return {
-        "source": source,
-        "first_seen": now,
-        "last_seen": now,
-        "model": None,
-        "tier": None,
-        "prompts": {t: 0 for t in TIERS},
-        "escalations": 0,
-        "deescalations": 0,
-        "last_decision": None,
-        "suggestions": {},
-        "last_call": None,
-    }
+def record_name(session_id: str) -> str:
+    return _blake2b(session_id.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() + ".json"
 
 
-def session(doc: dict, session_id: str, source: str) -> dict:
-    """Get or create a session record; it becomes the last session."""
-    now = round(time.time(), 3)
-    sessions = doc.setdefault("sessions", {})
-    rec = sessions.get(session_id)
-    if not isinstance(rec, dict):
-        rec = sessions[session_id] = new_session(source, now)
-    else:
-        # Fill fields an older or partial record lacks, so callers can index freely.
-        for key, value in new_session(source, now).items():
-            rec.setdefault(key, value)
-        prompts = rec["prompts"] if isinstance(rec["prompts"], dict) else {}
-        rec["prompts"] = prompts
-        for t in TIERS:
-            prompts.setdefault(t, 0)
-    rec["last_seen"] = now
-    doc["last_session"] = session_id
-    return rec
+def record_path(session_id: str) -> str:
+    return os.path.join(sessions_dir(), record_name(session_id))
 
 
-# -- reading ---------------------------------------------------------------
+# -- reading (no lock: files are replaced whole) -------------------------------------
 
 
-def _parse(raw: bytes) -> dict:
-    """The document in `raw`; ValueError if it is not ours, NewerStateError if too new."""
+def _parse(raw: bytes, session_id: str | None = None) -> Session:
+    """The record in `raw`; ValueError if it is not ours, NewerStateError if too new."""
     doc = fastjson.loads(raw)
-    if not isinstance(doc, dict) or not isinstance(doc.get("sessions"), dict):
-        raise ValueError("not a modelroute state document")
-    version = doc.get("version")
+    if not isinstance(doc, dict):
+        raise ValueError("not a modelroute session record")
+    version = doc.pop("version", None)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ValueError("no version")
     if version > VERSION:
-        raise NewerStateError(f"state.json version {version} is newer than this modelroute ({VERSION})")
+        raise NewerStateError(f"session record version {version} is newer than this modelroute ({VERSION})")
     if version < VERSION:
         raise ValueError(f"unknown old version {version}")
+    sid = doc.pop("session_id", None)
+    if not isinstance(sid, str) or (session_id is not None and sid != session_id):
+        raise ValueError("the record names another session")
+    return Session.from_dict(sid, doc)
+
+
+def _read_bytes(path: str) -> bytes:
+    # O_NOFOLLOW and a size bound: a planted link or a huge file is not a record.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > MAX_RECORD_BYTES:
+                raise ValueError(f"over {MAX_RECORD_BYTES} bytes")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _read_record(path: str, session_id: str | None = None) -> Session:
+    """FileNotFoundError when missing; ValueError/OSError when unusable; NewerStateError."""
+    return _parse(_read_bytes(path), session_id)
+
+
+def read(session_id: str) -> Session | None:
+    """One session's record, or None (never raises: the hooks call this before every prompt)."""
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    try:
+        return _read_record(record_path(session_id), session_id)
+    except FileNotFoundError:
+        return _legacy_sessions().get(session_id) if os.path.exists(legacy_path()) else None
+    except Exception:  # corrupt, newer, unreadable: the next write deals with it and logs
+        return None
+
+
+def last() -> Session | None:
+    """The session written last, or None."""
+    try:
+        with open(os.path.join(state_dir(), LAST_NAME), "rb") as f:
+            sid = f.read(4096).decode("utf-8", "surrogatepass").rstrip("\n")
+    except FileNotFoundError:
+        legacy = _legacy()
+        sid = legacy.get("last_session") if legacy else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return read(sid) if isinstance(sid, str) and sid else None
+
+
+def sessions() -> list[Session]:
+    """Every session kept, newest first. Read-only: a damaged record is skipped, not moved."""
+    found: dict[str, Session] = dict(_legacy_sessions()) if os.path.exists(legacy_path()) else {}
+    try:
+        with os.scandir(sessions_dir()) as it:
+            names = [e.path for e in it if e.name.endswith(".json") and not e.name.startswith(".")]
+    except OSError:
+        names = []
+    for path in names:
+        try:
+            rec = _read_record(path)
+        except Exception:
+            continue
+        found[rec.id] = rec
+    return sorted(found.values(), key=lambda r: r.last_seen, reverse=True)
+
+
+def _legacy() -> dict | None:
+    """Version 1's whole document, or None."""
+    try:
+        doc = fastjson.loads(_read_bytes(legacy_path()))
+    except Exception:
+        return None
+    if not isinstance(doc, dict) or doc.get("version") != LEGACY_VERSION or not isinstance(doc.get("sessions"), dict):
+        return None
     return doc
 
 
-def _read(path: str) -> dict:
-    """Read and parse; FileNotFoundError when missing; ValueError/OSError when unusable."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    return _parse(raw)
-
-
-def _move_aside(path: str, why: object) -> None:
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    dest = f"{path}.corrupt-{stamp}"
-    if os.path.exists(dest):
-        dest = f"{dest}-{os.getpid()}"
-    try:
-        os.replace(path, dest)
-        errorlog.log("state", f"unusable {path} moved to {dest}: {errorlog.describe(why) if isinstance(why, BaseException) else why}")
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        errorlog.log("state", f"unusable {path} could not be moved aside: {e}")
-
-
-def load() -> dict:
-    """The current document. Never raises: missing -> empty, corrupt -> moved aside, empty."""
-    path = state_path()
-    try:
-        return _read(path)
-    except FileNotFoundError:
-        return empty()
-    except NewerStateError as e:
-        errorlog.log("state", e)
-        return empty()
-    except Exception as e:  # corrupt or unreadable
-        # Re-check under the lock, so we never move aside a file a writer just replaced.
-        try:
-            with _Lock(os.path.dirname(path), LOCK_TIMEOUT) as locked:
-                if locked:
-                    try:
-                        return _read(path)
-                    except FileNotFoundError:
-                        return empty()
-                    except NewerStateError:
-                        return empty()
-                    except Exception as e2:
-                        _move_aside(path, e2)
-                else:
-                    errorlog.log("state", f"unreadable state, lock busy: {errorlog.describe(e)}")
-        except Exception as e3:
-            errorlog.log("state", e3)
-        return empty()
+def _legacy_sessions() -> dict[str, Session]:
+    doc = _legacy()
+    if doc is None:
+        return {}
+    return {str(sid): Session.from_dict(str(sid), rec) for sid, rec in doc["sessions"].items() if isinstance(rec, dict)}
 
 
 # -- locking ---------------------------------------------------------------
 
 
 class _Lock:
-    """Exclusive flock on the sidecar, polled for at most `timeout` seconds.
+    """Exclusive flock on state.lock, polled for at most `timeout` seconds.
 
     `with _Lock(dir, t) as ok:` -- ok is False when the lock was not acquired.
     """
 
     def __init__(self, directory: str, timeout: float) -> None:
-        self.path = os.path.join(directory, STATE_NAME + ".lock")
+        self.path = os.path.join(directory, LOCK_NAME)
         self.timeout = timeout
         self.fd = -1
         self._fallback = None
@@ -201,7 +224,7 @@ class _Lock:
             except filelock.Timeout:
                 self._fallback = None
                 return False
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         deadline = time.monotonic() + self.timeout
         delay = 0.0005
         while True:
@@ -225,12 +248,17 @@ class _Lock:
             self.fd = -1
 
 
+def lock_path() -> str:
+    return os.path.join(state_dir(), LOCK_NAME)
+
+
 # -- writing ---------------------------------------------------------------
 
 
 def _write_atomic(path: str, data: bytes, sync: bool = True) -> None:
-    tmp = f"{path}.tmp-{os.getpid()}-{time.monotonic_ns() % 1000000}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}-{time.monotonic_ns() % 1000000}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         try:
             view = memoryview(data)
@@ -249,69 +277,162 @@ def _write_atomic(path: str, data: bytes, sync: bool = True) -> None:
         raise
 
 
-def prune(doc: dict, now: float) -> None:
-    """Drop sessions unseen for PRUNE_DAYS, and the oldest beyond MAX_SESSIONS."""
-    sessions = doc.get("sessions") or {}
-    cutoff = now - PRUNE_DAYS * 86400
-
-    def seen(rec: object) -> float:
-        v = rec.get("last_seen") if isinstance(rec, dict) else None
-        return float(v) if isinstance(v, (int, float)) else 0.0
-
-    stale = [sid for sid, rec in sessions.items() if seen(rec) < cutoff]
-    for sid in stale:
-        del sessions[sid]
-    if len(sessions) > MAX_SESSIONS:
-        for sid in sorted(sessions, key=lambda s: seen(sessions[s]))[: len(sessions) - MAX_SESSIONS]:
-            del sessions[sid]
-    if doc.get("last_session") not in sessions:
-        doc["last_session"] = max(sessions, key=lambda s: seen(sessions[s])) if sessions else None
+def _encode(rec: Session) -> bytes:
+    return fastjson.dumps({"version": VERSION, "session_id": rec.id, **rec.to_dict()}).encode("ascii")
 
 
-def status_line(doc: dict) -> str:
-    """The status cache's one line for the last session, or "" when there is none."""
-    sid = doc.get("last_session")
-    rec = (doc.get("sessions") or {}).get(sid) if sid else None
-    if not isinstance(rec, dict):
-        return ""
-    tier = rec.get("tier") if rec.get("tier") in TIERS else "-"
-    esc = rec.get("escalations")
-    esc = esc if isinstance(esc, int) and not isinstance(esc, bool) and esc >= 0 else 0
-    source = "".join(str(rec.get("source") or "-").split()) or "-"
-    return f"{tier} {esc} {source} {'_'.join(str(sid).split()) or '-'}\n"
-
-
-def _write_status(doc: dict) -> None:
-    path = status_path()
-    line = status_line(doc)
+def _move_aside(path: str, why: object) -> None:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    dest = f"{path}.corrupt-{stamp}"
+    if os.path.exists(dest):
+        dest = f"{dest}-{os.getpid()}"
     try:
-        with open(path, "r", encoding="utf-8") as f:
-            if f.read() == line and line:
-                return  # unchanged: keep the mtime, the prompt segment re-reads on change
+        os.replace(path, dest)
+        errorlog.log("state", f"unusable {path} moved to {dest}: {errorlog.describe(why) if isinstance(why, BaseException) else why}")
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        errorlog.log("state", f"unusable {path} could not be moved aside: {e}")
+
+
+def status_line(rec: Session | None) -> str:
+    """The status cache's one line for a session, or "" when there is none."""
+    if rec is None:
+        return ""
+    tier = rec.tier if rec.tier in TIERS else "-"
+    source = "".join(rec.source.split()) or "-"
+    return f"{tier} {rec.escalations} {source} {'_'.join(rec.id.split()) or '-'}\n"
+
+
+def _write_small(path: str, text: str) -> None:
+    """Replace a small cache file unless it already says `text` (the prompt segment watches its mtime)."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(8192) == text.encode("utf-8", "surrogatepass"):
+                return
     except OSError:
         pass
-    if not line:
+    _write_atomic(path, text.encode("utf-8", "surrogatepass"), sync=False)
+
+
+def _sweep(folder: str, now: float, created: bool) -> None:
+    """Drop stale sessions, the oldest beyond MAX_SESSIONS, and dead writers' temp files.
+
+    Runs under the lock, at most every PRUNE_EVERY seconds, or when a new
+    session may have passed the cap; otherwise a write costs one stat here.
+    """
+    stamp = os.path.join(folder, _PRUNED)
+    try:
+        due = now - os.stat(stamp).st_mtime > PRUNE_EVERY
+    except OSError:
+        due = True
+    if not due and not (created and len(os.listdir(folder)) > MAX_SESSIONS + 1):
+        return
+    cutoff = now - PRUNE_DAYS * 86400
+    kept: list[tuple[float, str]] = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            try:
+                mtime = entry.stat(follow_symlinks=False).st_mtime
+                if entry.name.startswith(".") and ".tmp-" in entry.name:
+                    if now - mtime > 60:
+                        os.unlink(entry.path)
+                elif entry.name.endswith(".json"):
+                    if mtime < cutoff:
+                        os.unlink(entry.path)
+                    else:
+                        kept.append((mtime, entry.path))
+            except OSError:
+                pass
+    kept.sort()
+    for _, path in kept[: max(0, len(kept) - MAX_SESSIONS)]:
         try:
             os.unlink(path)
-        except FileNotFoundError:
+        except OSError:
             pass
+    _write_atomic(stamp, b"", sync=False)
+
+
+def _migrate(directory: str, folder: str) -> None:
+    """Split version 1's state.json into records (under the lock), keeping it as state.json.migrated."""
+    legacy = os.path.join(directory, LEGACY_NAME)
+    if not os.path.exists(legacy):
         return
-    _write_atomic(path, line.encode("utf-8"), sync=False)
-
-
-def _sweep_temps(directory: str, now: float) -> None:
-    """Remove temp files left behind by a writer killed mid-write."""
     try:
-        with os.scandir(directory) as it:
-            for entry in it:
-                if ".tmp-" in entry.name and entry.name.startswith((STATE_NAME, STATUS_NAME)):
-                    try:
-                        if now - entry.stat().st_mtime > 60:
-                            os.unlink(entry.path)
-                    except OSError:
-                        pass
+        doc = fastjson.loads(_read_bytes(legacy))
+    except Exception as e:
+        _move_aside(legacy, e)
+        return
+    if isinstance(doc, dict) and isinstance(doc.get("version"), int) and doc["version"] > LEGACY_VERSION:
+        return  # not ours to split
+    if not isinstance(doc, dict) or doc.get("version") != LEGACY_VERSION or not isinstance(doc.get("sessions"), dict):
+        _move_aside(legacy, "not a modelroute state document")
+        return
+    for sid, data in doc["sessions"].items():
+        if not isinstance(data, dict):
+            continue
+        path = os.path.join(folder, record_name(str(sid)))
+        if not os.path.exists(path):  # a record written since wins
+            _write_atomic(path, _encode(Session.from_dict(str(sid), data)), sync=False)
+    if isinstance(doc.get("last_session"), str) and not os.path.exists(os.path.join(directory, LAST_NAME)):
+        _write_small(os.path.join(directory, LAST_NAME), doc["last_session"] + "\n")
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)  # the records are on disk before the old file steps aside
+        finally:
+            os.close(dfd)
     except OSError:
         pass
+    os.replace(legacy, legacy + ".migrated")
+    errorlog.log("state", f"state.json (version 1, {len(doc['sessions'])} sessions) split into {folder}")
+
+
+def update(session_id: str, source: str, mutate, timeout: float = LOCK_TIMEOUT, defer: bool = False) -> bool:
+    """Locked read-modify-write of one session. False (and a line in errors.log) when skipped.
+
+    `mutate(rec)` changes the Session in place. Never raises: a hook calls this.
+    With `defer`, a lock still busy after `timeout` hands the write to a
+    background process instead of dropping it (False: not written yet).
+    """
+    try:
+        directory = state_dir()
+        errorlog.ensure_dir(directory)
+        folder = os.path.join(directory, SESSIONS_NAME)
+        errorlog.ensure_dir(folder)
+        with _Lock(directory, timeout) as locked:
+            if not locked:
+                if defer and _defer(session_id, source, mutate):
+                    return False
+                errorlog.log("state", f"lock busy for {timeout:.2f}s: write skipped")
+                return False
+            _migrate(directory, folder)
+            path = os.path.join(folder, record_name(session_id))
+            now = round(time.time(), 3)
+            created = False
+            try:
+                rec = _read_record(path, session_id)
+            except FileNotFoundError:
+                rec, created = Session(session_id, source, now), True
+            except NewerStateError as e:
+                errorlog.log("state", f"{e}: write skipped")
+                return False
+            except Exception as e:
+                _move_aside(path, e)
+                rec, created = Session(session_id, source, now), True
+            rec.last_seen = now
+            mutate(rec)
+            _write_atomic(path, _encode(rec))
+            _write_small(os.path.join(directory, LAST_NAME), session_id + "\n")
+            _write_small(os.path.join(directory, STATUS_NAME), status_line(rec))
+            _sweep(folder, now, created)
+            return True
+    except Exception as e:
+        errorlog.log("state", e)
+        return False
+
+
+# -- writing from a hook, without making the user wait -------------------------------
 
 
 def _detach(work, reap: bool = True) -> bool:
@@ -347,67 +468,28 @@ def _detach(work, reap: bool = True) -> bool:
         os._exit(0)
 
 
-def _defer(mutate) -> bool:
+def _defer(session_id: str, source: str, mutate) -> bool:
     """Hand a write the lock refused to a detached process that may wait DEFER_TIMEOUT.
 
     The caller returns at once, so the user never waits, and the count is not
     lost when many sessions (or a loaded machine) keep the lock busy.
     """
-    return _detach(lambda: update(mutate, DEFER_TIMEOUT))
+    return _detach(lambda: update(session_id, source, mutate, DEFER_TIMEOUT))
 
 
 SYNC_ENV = "MODELROUTE_SYNC_STATE"
 
 
-def update_detached(mutate) -> bool:
+def update_detached(session_id: str, source: str, mutate) -> bool:
     """For a hook about to exit: record in a detached process, so the reply goes out now.
 
-    The lock wait and the fsync (a few ms) then overlap with Claude Code going
-    on. The writer may wait DEFER_TIMEOUT for the lock, so counts stay exact.
+    The lock wait and the fsync then overlap with Claude Code going on. The
+    writer may wait DEFER_TIMEOUT for the lock, so counts stay exact.
     `MODELROUTE_SYNC_STATE=1` writes in-process instead (tests that read the
     state right after a hook use it). True when recorded or handed off.
     """
-    if os.environ.get(SYNC_ENV) == "1" or not _detach(lambda: update(mutate, DEFER_TIMEOUT), reap=False):
-        return update(mutate, defer=True)
+    if os.environ.get(SYNC_ENV) == "1" or not _detach(
+        lambda: update(session_id, source, mutate, DEFER_TIMEOUT), reap=False
+    ):
+        return update(session_id, source, mutate, defer=True)
     return True
-
-
-def update(mutate, timeout: float = LOCK_TIMEOUT, defer: bool = False) -> bool:
-    """Locked read-modify-write. False (and a line in errors.log) when skipped.
-
-    `mutate(doc)` changes the document in place. Never raises: a hook calls this.
-    With `defer`, a lock still busy after `timeout` hands the write to a
-    background process instead of dropping it (False: not written yet).
-    """
-    try:
-        directory = state_dir()
-        errorlog.ensure_dir(directory)
-        path = os.path.join(directory, STATE_NAME)
-        with _Lock(directory, timeout) as locked:
-            if not locked:
-                if defer and _defer(mutate):
-                    return False
-                errorlog.log("state", f"lock busy for {timeout:.2f}s: write skipped")
-                return False
-            try:
-                doc = _read(path)
-            except FileNotFoundError:
-                doc = empty()
-            except NewerStateError as e:
-                errorlog.log("state", f"{e}: write skipped")
-                return False
-            except Exception as e:
-                _move_aside(path, e)
-                doc = empty()
-            mutate(doc)
-            now = time.time()
-            doc["version"] = VERSION
-            prune(doc, now)
-            _write_atomic(path, fastjson.dumps(doc).encode("utf-8"))
-            _write_status(doc)
-            if int(now) % 16 == 0:
-                _sweep_temps(directory, now)
-            return True
-    except Exception as e:
-        errorlog.log("state", e)
-        return False

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from support.fake_anthropic import FakeAnthropic, agent_call, first_user_text
+from support import statefiles
 from support.tools import npm_tool, require_tool
 
 from routing.core.tiers import tier_of_model
@@ -96,10 +97,6 @@ def subagent_models(api: FakeAnthropic, task: str) -> set[str]:
     return {str(b.get("model")) for b in api.subagent_requests(task)}
 
 
-def state_doc(home: Path) -> dict[str, Any]:
-    return json.loads((home / ".local/state/modelroute/state.json").read_text())  # type: ignore[no-any-return]
-
-
 def settled_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
     """The session's record once the hooks' detached writers have recorded `prompts` prompts.
 
@@ -108,10 +105,7 @@ def settled_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
     """
     rec: dict[str, Any] = {}
     for _ in range(200):
-        try:
-            rec = state_doc(home)["sessions"].get(sid) or {}
-        except (OSError, ValueError, KeyError):
-            rec = {}
+        rec = statefiles.record(sid, {"HOME": str(home), "XDG_STATE_HOME": str(home / ".local/state")}) or {}
         if sum((rec.get("prompts") or {}).values()) >= prompts:
             break
         time.sleep(0.1)
@@ -162,7 +156,7 @@ def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: str, iso
         want[classify(p).tier] += 1
     assert rec["prompts"] == want
     assert rec["tier"] == "sonnet"
-    raw = (isolated_home / ".local/state/modelroute/state.json").read_text()
+    raw = statefiles.all_text(isolated_home / ".local/state/modelroute")
     assert LOOKUP_PROMPT not in raw and coding not in raw  # never the prompt text
 
 
@@ -201,7 +195,7 @@ def test_uninstall_leaves_claude_code_unrouted(claude: str, isolated_home: Path,
         lookup = subagent_models(api, LOOKUP_TASK)
     # Without our PreToolUse hook the subagent inherits the parent's opus.
     assert lookup and {tier_of_model(m) for m in lookup} == {"opus"}, lookup
-    assert not (isolated_home / ".local/state/modelroute/state.json").exists()
+    assert not list((isolated_home / ".local/state/modelroute").glob("sessions/*.json"))
 
 
 def test_installed_status_line_shows_under_the_interactive_prompt(claude: str, isolated_home: Path,

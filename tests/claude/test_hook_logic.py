@@ -10,7 +10,7 @@ from routing.claude import advice
 from routing.claude import live_model as session_model
 from routing.claude.settings_reset import replace_model
 from routing.router.decision import Decision
-from routing.state import session as moves
+from routing.state.session import Session
 
 
 @pytest.mark.parametrize("current, target", [("opus", "sonnet"), ("sonnet", "haiku"), ("opus", "haiku")])
@@ -75,15 +75,15 @@ def test_the_newest_evidence_in_the_transcript_wins(tmp_path) -> None:
 
 
 def test_moves_count_tier_changes_by_cause() -> None:
-    rec: dict = {}
-    moves.observe(rec, "claude-sonnet-5", "start")  # first sighting: not a move
-    moves.observe(rec, "claude-opus-4-8", "statusline")
-    moves.observe(rec, "claude-opus-4-8", "statusline")  # no change
-    moves.observe(rec, "haiku", "transcript")
-    moves.observe(rec, "gpt-5", "statusline")  # no Claude family: ignored
-    assert (rec["escalations"], rec["deescalations"]) == (1, 1)
-    assert rec["moves"] == {"up:model_statusline": 1, "down:model_transcript": 1}
-    assert rec["tier"] == "haiku" and rec["switched"] is True
+    rec = Session("s")
+    rec.observe("claude-sonnet-5", "start")  # first sighting: not a move
+    rec.observe("claude-opus-4-8", "statusline")
+    rec.observe("claude-opus-4-8", "statusline")  # no change
+    rec.observe("haiku", "transcript")
+    rec.observe("gpt-5", "statusline")  # no Claude family: ignored
+    assert (rec.escalations, rec.deescalations) == (1, 1)
+    assert rec.moves == {"up:model_statusline": 1, "down:model_transcript": 1}
+    assert rec.tier == "haiku" and rec.switched is True
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,13 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from support.hookrun import SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
+from support.hookrun import HOOKS, SAMPLES, SID, agent_payload, output, prompt_payload, run_hook, sample, start, write_config
+from support.statefiles import all_text
 
 from routing.router.classify import classify
 from routing.state import store as state
@@ -33,7 +36,9 @@ def router_preconditions() -> None:
 
 
 def session() -> dict:
-    return state.load()["sessions"][SID]
+    rec = state.read(SID)
+    assert rec is not None, "no record for the session"
+    return rec.to_dict()
 
 
 def transcript_with(tmp_path: Path, *extra: dict) -> str:
@@ -80,8 +85,8 @@ def test_bad_stdin_is_logged_to_a_private_errors_log() -> None:
 
 
 def test_a_corrupt_state_file_does_not_stop_the_hook() -> None:
-    os.makedirs(state.state_dir(), exist_ok=True)
-    Path(state.state_path()).write_text("{corrupt")
+    os.makedirs(state.sessions_dir(), exist_ok=True)
+    Path(state.record_path(SID)).write_text("{corrupt")
     start()
     assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))["systemMessage"]
     assert session()["prompts"]["opus"] == 1
@@ -104,7 +109,7 @@ def test_prompts_are_counted_by_tier_and_their_text_never_stored() -> None:
     rec = session()
     assert rec["prompts"] == {"haiku": 0, "sonnet": 2, "opus": 1}
     assert rec["last_decision"]["tier"] == "sonnet" and len(rec["last_decision"]["prompt_hash"]) == 24
-    raw = Path(state.state_path()).read_text()
+    raw = all_text(state.state_dir())
     for p in (OPUS_PROMPT, SONNET_PROMPT, "parse_config", "README"):
         assert p not in raw
 
@@ -208,7 +213,42 @@ def test_enforce_blocks_a_prompt_above_the_session_once() -> None:
     other = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT + " in the admin api")))
     assert other["decision"] == "block"
     assert output(run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))) is None
-    assert OPUS_PROMPT not in Path(state.state_path()).read_text()
+    assert OPUS_PROMPT not in all_text(state.state_dir())
+
+
+@pytest.mark.parametrize("fault", ["none", "lock busy", "disk full"])
+def test_enforce_blocks_a_prompt_at_most_once_whatever_happens_to_the_state(fault: str) -> None:
+    """A block the state cannot remember would block every resend (was 4 of 4): advise instead."""
+    import fcntl
+
+    write_config('[claude]\nmode = "enforce"\n')
+    start("claude-sonnet-5")
+    fd = -1
+    if fault == "lock busy":  # a writer that never lets go
+        fd = os.open(state.lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    def disk_full() -> None:  # every write fails with EFBIG, as on a full disk (root ignores modes)
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    def send() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(HOOKS / "user_prompt_submit.py")],
+                              input=json.dumps(prompt_payload(OPUS_PROMPT)).encode(), capture_output=True,
+                              env={**os.environ, "MODELROUTE_SYNC_STATE": "1"}, timeout=60,
+                              preexec_fn=disk_full if fault == "disk full" else None)
+
+    try:
+        replies = [output(send()) for _ in range(4)]
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    blocks = [r for r in replies if r and r.get("decision") == "block"]
+    assert len(blocks) <= 1, replies
+    if fault == "none":  # blocked once; the resends go ahead, as the block said they would
+        assert blocks and replies[1:] == [None] * 3
+    else:  # the block could not be remembered: every send is told, none is stopped
+        assert not blocks and all(r and "needs opus" in r["systemMessage"] for r in replies), replies
 
 
 def test_an_escalation_prompt_is_counted() -> None:

@@ -51,8 +51,7 @@ def test_eight_processes_of_the_real_hook_count_every_prompt_exactly() -> None:
     # process (state.update(defer=True)); give those a moment to land.
     total, deadline = -1, time.monotonic() + 60
     while time.monotonic() < deadline:
-        doc = json.loads(Path(state.state_path()).read_text())  # always valid JSON
-        total = sum(doc["sessions"][SID]["prompts"].values())
+        total = sum(state.read(SID).prompts.values())
         if total >= workers * per_worker:
             break
         time.sleep(0.2)
@@ -84,8 +83,8 @@ def test_killing_hooks_mid_write_never_leaves_a_broken_state_file() -> None:
                 pass
         for p in procs:
             p.wait()
-        json.loads(Path(state.state_path()).read_text())  # must parse after every round
-    assert not any(n.startswith("state.json.corrupt-") for n in os.listdir(state.state_dir()))
+        json.loads(Path(state.record_path(SID)).read_text())  # must parse after every round
+    assert not any(".corrupt-" in n for n in os.listdir(state.sessions_dir()))
     assert run_hook("user_prompt_submit.py", payload).returncode == 0
 
 
@@ -94,19 +93,19 @@ def test_a_busy_lock_never_holds_up_the_reply() -> None:
 
     payload = prompt_payload(PROMPTS[0])
     run_hook("user_prompt_submit.py", payload)
-    fd = os.open(os.path.join(state.state_dir(), "state.json.lock"), os.O_RDWR)
+    fd = os.open(state.lock_path(), os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         for sync in ("1", ""):  # in-process writer (hands off after ~100 ms) and detached writer
             proc = run_hook("user_prompt_submit.py", payload, env={"MODELROUTE_SYNC_STATE": sync}, timeout=60)
             assert proc.returncode == 0 and proc.stderr == b""
-        assert sum(state.load()["sessions"][SID]["prompts"].values()) == 1  # nothing written yet
+        assert sum(state.read(SID).prompts.values()) == 1  # nothing written yet
     finally:
         os.close(fd)
     deadline = time.monotonic() + 30
-    while sum(state.load()["sessions"][SID]["prompts"].values()) < 3 and time.monotonic() < deadline:
+    while sum(state.read(SID).prompts.values()) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sum(state.load()["sessions"][SID]["prompts"].values()) == 3
+    assert sum(state.read(SID).prompts.values()) == 3
 
 
 json_values = st.recursive(

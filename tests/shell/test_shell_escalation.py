@@ -6,6 +6,7 @@ import json
 import subprocess
 
 import pytest
+from support import statefiles
 from support.shell_support import SHELLS, Sandbox, route_argv
 
 pytestmark = pytest.mark.shell
@@ -16,8 +17,7 @@ def box(isolated_home):
 
 
 def sessions(box: Sandbox) -> dict:
-    path = box.status_dir() / "state.json"
-    return json.loads(path.read_text())["sessions"] if path.exists() else {}
+    return statefiles.all_records(box.env)
 
 
 @pytest.mark.parametrize("shell", SHELLS)
@@ -81,19 +81,28 @@ def test_a_nested_shell_gets_its_own_session(box):
     assert outer != inner
 
 
-def test_a_locked_state_file_never_stops_the_agent(box):
-    """Another writer holds the lock: the call is still made, the record is skipped."""
+def test_a_locked_state_file_never_stops_the_agent_and_the_call_is_still_counted(box):
+    """Another writer holds the lock: the call is made at once, and recorded once the lock is free."""
     import fcntl
     import os
+    import time
 
     d = box.status_dir()
     d.mkdir(parents=True)
-    fd = os.open(d / "state.json.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(d / "state.lock", os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
+        t0 = time.monotonic()
         r = box.run("bash", "codex-deep x; echo rc=$?")
+        took = time.monotonic() - t0
+        assert sessions(box) == {}  # not yet: the lock is held
     finally:
         os.close(fd)
     assert r.stdout.strip() == "rc=0", r.stderr
     assert len(box.calls()) == 1
-    assert not (d / "state.json").exists()
+    assert took < 5  # the shell did not wait out the deferred writer's 10 s
+    deadline = time.monotonic() + 20
+    while not sessions(box) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (rec,) = sessions(box).values()
+    assert rec["prompts"]["opus"] == 1
