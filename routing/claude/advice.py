@@ -10,22 +10,24 @@ only advise. It speaks rarely:
   Claude, not the user); switching the main model down pays only when the
   conversation is short enough that re-reading it uncached costs less than
   the cheaper tier saves over the next few prompts (each model has its own
-  prompt cache).
+  prompt cache). When to do which is `routing.router.policy`, which the
+  report's what-if replays too.
 """
 
 from __future__ import annotations
 
-from routing.core.tiers import RELATIVE_PRICE, TIERS, rank
+from routing.router import policy
 from routing.router.decision import Decision
 from routing.state.session import bump
 
+# The when-to-switch policy lives in routing.router.policy (the report replays it); these
+# names stay importable from here.
+from routing.router.policy import (  # noqa: F401
+    CACHE_READ, CACHE_WRITE, DOWN_STREAK, PRICE, SAVING_MARGIN, TURN_TOKENS, down_streak, stay_cost, switch_cost,
+    switch_pays,
+)
+
 REPEAT_AFTER = 5  # prompts before the same suggestion may be shown again
-PRICE = RELATIVE_PRICE
-CACHE_READ = 0.1  # a cached input token costs this fraction of an uncached one
-CACHE_WRITE = 1.25  # writing the cache after a switch costs this much
-TURN_TOKENS = 4000  # new input plus output (weighted) per prompt, input-token equivalent
-DOWN_STREAK = 2  # consecutive prompts routed below the live tier before suggesting down
-SAVING_MARGIN = 0.8  # suggest a switch only when it costs at most this share of staying
 
 _TOPICS = (
     ("architecture", "architecture"),
@@ -60,22 +62,6 @@ def label(decision: Decision) -> str:
     if topics:
         return "/".join(topics[:2]) + " task"
     return f"{_INTENT_LABEL.get(decision.intent, decision.intent or 'everyday')} task"
-
-
-def switch_cost(tier: str, context_tokens: int, prompts: int) -> float:
-    """Cost of the next `prompts` prompts after switching to `tier` (the cache starts cold)."""
-    first = PRICE[tier] * (CACHE_WRITE * context_tokens + TURN_TOKENS)
-    rest = PRICE[tier] * (CACHE_READ * context_tokens + TURN_TOKENS) * (prompts - 1)
-    return first + rest
-
-
-def stay_cost(tier: str, context_tokens: int, prompts: int) -> float:
-    return PRICE[tier] * (CACHE_READ * context_tokens + TURN_TOKENS) * prompts
-
-
-def switch_pays(current: str, target: str, context_tokens: int, prompts: int) -> bool:
-    """True when switching `current` -> `target` now is clearly cheaper over `prompts` prompts."""
-    return switch_cost(target, context_tokens, prompts) <= SAVING_MARGIN * stay_cost(current, context_tokens, prompts)
 
 
 class Advice:
@@ -122,16 +108,6 @@ def _recently_shown(suggestions: dict, key: str, prompt_no: int) -> bool:
     )
 
 
-def down_streak(recent: list, current: str) -> int:
-    """How many of the latest routed tiers (newest last) are below the live tier, in a row."""
-    n = 0
-    for tier in reversed(recent):
-        if tier not in TIERS or rank(tier) >= rank(current):
-            break
-        n += 1
-    return n
-
-
 def advise(
     decision: Decision,
     current: str | None,
@@ -145,12 +121,15 @@ def advise(
     model_for,
 ) -> Advice:
     """Decide what to say. `recent` holds routed tiers before this prompt, newest last."""
-    if mode == "off" or current not in TIERS or decision.kind == "continue":
+    if mode == "off":
+        return Advice()
+    act = policy.action(decision.kind, decision.tier, decision.intent, current, recent, context_tokens)
+    if not act:
         return Advice()
     want = decision.tier
     model = model_for(want)
     why = label(decision)
-    if rank(want) > rank(current):
+    if act == policy.UP:
         key = f"up:{want}"
         if mode == "enforce":
             if suggestions.get("blocked_hash") == prompt_hash:
@@ -163,25 +142,20 @@ def advise(
         if _recently_shown(suggestions, key, prompt_no):
             return Advice()
         return Advice({"systemMessage": f"route: {why} -> /model {model}"}, key)
-    if rank(want) < rank(current):
-        if want == "haiku" and decision.intent == "lookup":
-            return Advice(
-                {
-                    "hookSpecificOutput": {
-                        "hookEventName": "UserPromptSubmit",
-                        "additionalContext": (
-                            "modelroute: this prompt is a one-off lookup. Unless the answer is already in "
-                            "context, delegate it to a subagent (Agent tool, model \"haiku\") rather than "
-                            "searching in this conversation: a fraction of the cost, and this context stays small."
-                        ),
-                    }
+    if act == policy.DELEGATE:
+        return Advice(
+            {
+                "hookSpecificOutput": {
+                    "hookEventName": "UserPromptSubmit",
+                    "additionalContext": (
+                        "modelroute: this prompt is a one-off lookup. Unless the answer is already in "
+                        "context, delegate it to a subagent (Agent tool, model \"haiku\") rather than "
+                        "searching in this conversation: a fraction of the cost, and this context stays small."
+                    ),
                 }
-            )
-        streak = down_streak(recent, current) + 1
-        if streak < DOWN_STREAK or not switch_pays(current, want, context_tokens, min(streak + 2, 6)):
-            return Advice()
-        key = f"down:{want}"
-        if _recently_shown(suggestions, key, prompt_no):
-            return Advice()
-        return Advice({"systemMessage": f"route: {why} fits {want} -> /model {model} (short conversation: switching is cheap)"}, key)
-    return Advice()
+            }
+        )
+    key = f"down:{want}"
+    if _recently_shown(suggestions, key, prompt_no):
+        return Advice()
+    return Advice({"systemMessage": f"route: {why} fits {want} -> /model {model} (short conversation: switching is cheap)"}, key)
