@@ -1,12 +1,15 @@
 """Benchmark: `route report --json` against ccusage 20.0.24 on the same large transcript tree.
 
 Generates about 100,000 assistant lines (~150 MB) in a temp dir with
-tests/transcript_tree.py, then runs, alternately and several times:
-    route report session --json --since 2000-01-01   (this interpreter)
+tests/support/transcript_tree.py, then runs, alternately and several times:
     ccusage claude session --json --offline           (.cache/npm/ccusage)
+    route first run: an empty $XDG_CACHE_HOME each time, every file parsed
+    route repeat run: the cache the previous run left, nothing changed
 and prints median wall time, peak memory (the summed RSS of each command's
-whole process tree, sampled every 5 ms) and the ratios route/ccusage.
-Both answers are also compared (per-model tokens equal, cost within $1e-6).
+whole process tree, sampled every 5 ms), the ratios route/ccusage and the
+load average. Both answers are also compared (per-model tokens equal, cost
+within $1e-6). Targets (issue 11): first run at 1e5 lines <= 0.5x ccusage's
+time and <= its memory; repeat run at 1e6 lines <= 0.05x its time.
 
     .venv/bin/python bench/report.py [--lines 100000] [--runs 3] [--keep DIR]
 """
@@ -29,7 +32,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from transcript_tree import build_tree  # noqa: E402
+from support.transcript_tree import build_tree  # noqa: E402
 
 CCUSAGE = ROOT / ".cache" / "npm" / "ccusage" / "node_modules" / ".bin" / "ccusage"
 
@@ -87,22 +90,34 @@ def main() -> None:
         route = [sys.executable, "-m", "routing", "report", "session", "--json", "--since", "2000-01-01"]
         ccusage = [str(CCUSAGE), "claude", "session", "--json", "--offline"]
         baseline = [sys.executable, "-c", "pass"]
-        results: dict[str, list[tuple[float, int]]] = {"route": [], "ccusage": [], "python -c pass": []}
+        warm = base / "cache-warm"
+        results: dict[str, list[tuple[float, int]]] = {"ccusage": [], "route first": [], "route repeat": [],
+                                                      "python -c pass": []}
         outputs = {}
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        measure(route, {**env, "XDG_CACHE_HOME": str(warm)})  # leaves the warm cache
         for _ in range(args.runs):
-            for name, cmd in (("ccusage", ccusage), ("route", route), ("python -c pass", baseline)):
-                secs, peak, out = measure(cmd, env)
+            cold = base / "cache-cold"
+            shutil.rmtree(cold, ignore_errors=True)
+            for name, cmd, e in (("ccusage", ccusage, env), ("route first", route, {**env, "XDG_CACHE_HOME": str(cold)}),
+                                 ("route repeat", route, {**env, "XDG_CACHE_HOME": str(warm)}),
+                                 ("python -c pass", baseline, env)):
+                secs, peak, out = measure(cmd, e)
                 results[name].append((secs, peak))
                 outputs[name] = out
+        print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{'command':<16}{'median s':>10}{'peak MB':>10}")
         med = {}
         for name, rs in results.items():
             med[name] = (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs))
             print(f"{name:<16}{med[name][0]:>10.3f}{med[name][1] / 1e6:>10.1f}")
-        print(f"time ratio route/ccusage:   {med['route'][0] / med['ccusage'][0]:.2f}")
-        print(f"memory ratio route/ccusage: {med['route'][1] / med['ccusage'][1]:.2f}")
-        print(f"interpreter start-up (python -c pass) is {med['python -c pass'][0] / med['route'][0]:.0%} of route's time")
-        _compare(json.loads(outputs["route"]), json.loads(outputs["ccusage"]))
+        for name in ("route first", "route repeat"):
+            print(f"{name}: time ratio route/ccusage {med[name][0] / med['ccusage'][0]:.3f}, "
+                  f"memory ratio {med[name][1] / med['ccusage'][1]:.2f}")
+        print(f"interpreter start-up (python -c pass) is {med['python -c pass'][0] / med['route first'][0]:.0%} "
+              f"of a first run's time")
+        _compare(json.loads(outputs["route first"]), json.loads(outputs["ccusage"]))
+        _compare(json.loads(outputs["route repeat"]), json.loads(outputs["ccusage"]))
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 Each install target brings its own checks (routing.edits.target's `checks()`:
 Claude Code, the shell, Codex, Cursor, in install order), the state file has
-routing.state.checks; this module runs them in that order and adds the ones
+routing.state.checks, the report routing.report.checks; this module runs them in that order and adds the ones
 about modelroute itself: config, tools, `route` on PATH.
 """
 
@@ -89,11 +89,13 @@ def check_route_on_path() -> Check:
 
 def run_all() -> list[Check]:
     from routing.install import all_targets
+    from routing.report import checks as report_checks
     from routing.state import checks as state_checks
 
     named: list[tuple[str, Callable[[], Check]]] = []
     for target in all_targets():
         named += target.checks()
     named += state_checks.checks()
+    named += report_checks.checks()
     named += [("config", check_config), ("tools", check_tools), ("route on PATH", check_route_on_path)]
     return run(named)

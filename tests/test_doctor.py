@@ -174,7 +174,7 @@ def test_every_check_has_a_line_even_on_an_empty_home() -> None:
     out = _run_doctor()
     names = [l.split(":")[0].split(None, 1)[1] for l in out.stdout.splitlines()]
     assert names == ["claude hooks", "hook run", "subagent model", "default model", "shell init",
-                     "state file", "config", "tools", "route on PATH"]
+                     "state file", "report prices", "config", "tools", "route on PATH"]
     assert out.returncode == 0, out.stdout
 
 
@@ -212,7 +212,7 @@ def test_a_crashing_check_is_one_failed_line_not_a_traceback(monkeypatch: pytest
     monkeypatch.setattr(state_checks, "check_state", boom)
     checks = _by_name(doctor.run_all())
     assert checks["state file"].status == "fail" and "Directory not empty" in checks["state file"].detail
-    assert len(checks) == 9
+    assert len(checks) == 10
 
 
 def test_simple_mode_chosen_at_install_is_not_a_conflict(isolated_home: Path) -> None:

@@ -18,35 +18,51 @@ period is the last `report.days` days (30). Reads projects/**/*.jsonl under
 each dir in $CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and
 ~/.claude, plus $CODEX_HOME/sessions/**/rollout-*.jsonl. Responses written
 as several lines are counted once (message.id + requestId, like ccusage).
-Malformed lines and unreadable files are skipped and counted.
+Malformed lines and unreadable files are skipped and counted. Only files that
+changed since the last run are read again: the parse of each is cached in
+$XDG_CACHE_HOME/modelroute/report (token counts and tiers, no prompt text).
 
 \b
-Prices: $ per million tokens, built in (ccusage's offline prices for the
-models it knows), overridable in the config as [report.prices.MODEL] with
-input, output, cache_write_5m, cache_write_1h, cache_read (and long_*).
-An unknown model is priced as its family, with a warning.
+Costs are the priced transcripts: the recorded tokens at the list price in
+force on each response's day ($ per million tokens, built in with the page
+each price comes from; ccusage's offline prices for the models it knows),
+overridable as [report.prices.MODEL] with input, output, cache_write_5m,
+cache_write_1h, cache_read (and long_*). An unknown model is priced as its
+family and named in a warning. Cache writes the 5m/1h breakdown leaves out
+count as 5m writes (ccusage 20.0.24 drops them). `route status` shows
+something else: Claude Code's own running cost of the live session.
 
 \b
-What-ifs (Claude usage only): the same token counts priced all on Opus, all
-on Sonnet, and routed by modelroute: each real user prompt (and each
-subagent's task) is classified by the router, and that turn's responses are
-priced at the routed tier's model. Switching model loses the prompt cache,
-so the first response after the routed tier changes pays full input price
-for the history it re-reads (its cache reads are billed as input).
+What-ifs (Claude usage), each replaying modelroute's own router and hook:
+  automatic: with modelroute and no action from you, subagents run on their
+    routed tier and each one-off lookup the hook hands to a haiku subagent
+    is priced as that subagent (cold cache) plus the calls that launch it
+    and relay its answer.
+  follow: as automatic, and you follow every /model suggestion; switches
+    happen only where the hook suggests one, each paying the re-read of the
+    conversation into the new model's cache.
+  achieved: what the routing that ran already saved: subagents on another
+    model than their main thread, against the main thread's model.
+Each is a low-high range: output length differs by model (low keeps the
+recorded output on a cheaper tier, high has it write 25% more).
 
 \b
-JSON fields (--json; stable): schema, generated_at, view, timezone,
-since, until, totals, by_model[] (tool, model, tier, request_share),
-by_tier[] (tier, request_share), rows[] (key, cost_by_tier: the view),
-sessions[] (session_id, project, tool, first_activity, last_activity,
-models, cost_by_tier, escalations), days[] (date, cost, cost_by_tier),
-what_if {method, claude_requests, scenarios[{name (actual, all_opus,
-all_sonnet, routed), cost, saving_vs_all_opus, saving_pct, model; routed
-also: models, switches, switch_cost, requests_by_tier,
-prompts_classified}]}, skipped {bad_lines, unreadable_files},
-warnings[]. Token fields: input_tokens, output_tokens,
-cache_write_5m_tokens, cache_write_1h_tokens, cache_write_tokens,
-cache_read_tokens, total_tokens, requests, cost (USD).
+JSON fields (--json; stable, schema modelroute.report/2): schema,
+generated_at, view, timezone, since, until, cost_source, totals, by_model[]
+(tool, model, tier, request_share), by_tier[] (tier, request_share), rows[]
+(key, cost_by_tier: the view), sessions[] (session_id, project, tool,
+first_activity, last_activity, models, cost_by_tier, escalations), days[]
+(date, cost, cost_by_tier), what_if {method, range_note, claude_requests,
+prompts_classified, requests_by_routed_tier, scenarios[{name (actual,
+automatic, follow, achieved), label, assumption, cost_low, cost_high,
+saving_low, saving_high, saving_pct_low, saving_pct_high, why_more (why
+it costs more, or null); actual: cost; automatic: delegated_requests,
+delegation_overhead; follow: switches,
+reread_cost, delegated_requests; achieved: cost, baseline, saving,
+saving_pct, subagent_requests, note}]},
+skipped {bad_lines, unreadable_files}, warnings[]. Token fields:
+input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+cache_write_tokens, cache_read_tokens, total_tokens, requests, cost (USD).
 
 \b
 Example:
@@ -102,12 +118,11 @@ def _escalations() -> dict[str, int]:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows of the view.")
 @click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False), help="Write a self-contained HTML page.")
 @click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
+@click.option("--no-cache", is_flag=True, help="Read every transcript again (the cache is still rewritten).")
 def command(view: str, since: Optional[str], until: Optional[str], project: Optional[str], tz: Optional[str],
-            as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int]) -> None:
+            as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int], no_cache: bool) -> None:
+    from routing.report import pipeline
     from routing.report import render as report_render
-    from routing.report import scan as report_scan
-    from routing.report import totals as report_model
-    from routing.report.dedup import Dedup
     from routing.report.pricing import PriceBook
     from routing.router.rules import rules_for
 
@@ -125,12 +140,13 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
         prices = PriceBook(config.get("report", "prices"))
     except ValueError as e:
         raise click.ClickException(f"config: {e}") from None
-    groups = report_model.Groups(prices, zone)
-    dedup = Dedup(groups.add, groups.remove)
-    files, skipped, prompts = report_scan.scan(dedup, project, rules_for(config), jobs)
     codex_tiers = {str(model): tier for tier, model in config.data["models"].get("codex", {}).items()}
-    report = report_model.build_groups(groups, files, tz_name, view, since_d, until_d,
-                                       _escalations(), skipped, prompts, codex_tiers)
+    outcome = pipeline.run(pipeline.Request(
+        view, since_d, until_d, project, zone, tz_name, prices, lambda: rules_for(config), config.rule_layers(),
+        _escalations(), codex_tiers, jobs, not no_cache))
+    report, skipped = outcome.report, outcome.skipped
+    if outcome.cache_error:
+        click.echo(f"route report: note: {outcome.cache_error}", err=True)
     if html:
         from routing.report import html as report_html
 
@@ -147,7 +163,7 @@ def command(view: str, since: Optional[str], until: Optional[str], project: Opti
         sys.stdout.write(report_render.to_csv(report))
     elif not html:
         sys.stdout.write(report_render.to_table(report))
-        return  # the table's footer carries the skipped-lines summary
+        return  # the table's footer carries the skipped-lines summary and the warnings
     for warning in report["warnings"]:
         click.echo(f"route report: warning: {warning}", err=True)
     if skipped.get("bad_lines") or skipped.get("unreadable_files"):

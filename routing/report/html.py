@@ -14,8 +14,6 @@ from typing import Any, Sequence
 
 COLORS = {"haiku": "#4e9a06", "sonnet": "#3465a4", "opus": "#a40000", "other": "#888a85"}
 TIER_ORDER = ("haiku", "sonnet", "opus", "other")
-LABELS = {"actual": "As used", "all_opus": "All on Opus", "all_sonnet": "All on Sonnet",
-          "routed": "Routed by modelroute"}
 
 
 def _usd(v: float) -> str:
@@ -108,24 +106,45 @@ def tier_mix(by_tier: Sequence[dict[str, Any]]) -> str:
 
 
 def whatif_bars(scenarios: Sequence[dict[str, Any]]) -> str:
-    width, row_h, left = 860, 34, 190
-    height = row_h * len(scenarios) + 8
-    peak = max((s["cost"] for s in scenarios), default=0.0) or 1.0
-    colors = {"actual": "#555753", "all_opus": COLORS["opus"], "all_sonnet": COLORS["sonnet"], "routed": "#f57900"}
+    """One bar per scenario: solid to the low estimate, lighter on to the high one."""
+    bars = [s for s in scenarios if s["name"] != "achieved"]
+    width, row_h, left = 860, 34, 230
+    height = row_h * len(bars) + 8
+    peak = max((s["cost_high"] for s in bars), default=0.0) or 1.0
+    colors = {"actual": "#555753", "automatic": "#f57900", "follow": "#3465a4"}
+    scale = (width - left - 200) / peak
     parts = [f'<svg id="chart-whatif" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label="What-if costs">']
-    for i, s in enumerate(scenarios):
+    for i, s in enumerate(bars):
         y = 4 + i * row_h
-        w = max((width - left - 170) * s["cost"] / peak, 1.0)
+        lo = max(s["cost_low"] * scale, 1.0)
+        hi = max(s["cost_high"] * scale - lo, 0.0)
+        color = colors.get(s["name"], "#888")
+        text = _usd(s["cost_low"]) if hi < 0.5 else f'{_usd(s["cost_low"])} to {_usd(s["cost_high"])}'
         parts.append(
-            f'<text x="{left - 8}" y="{y + 21}" class="axis" text-anchor="end">{escape(LABELS.get(s["name"], s["name"]))}</text>'
-            f'<rect class="whatif-bar" data-name="{escape(s["name"])}" data-value="{_num(s["cost"])}" x="{left}" '
-            f'y="{y + 4}" width="{w:.2f}" height="{row_h - 10}" fill="{colors.get(s["name"], "#888")}"/>'
-            f'<text x="{left + w + 6:.1f}" y="{y + 21}" class="axis">{_usd(s["cost"])}'
-            + (f' (saves {s["saving_pct"]:.1f}%)' if s["name"] != "all_opus" else "") + "</text>"
+            f'<text x="{left - 8}" y="{y + 21}" class="axis" text-anchor="end">{escape(s["label"])}</text>'
+            f'<rect class="whatif-bar" data-name="{escape(s["name"])}" data-value="{_num(s["cost_low"])}" '
+            f'data-high="{_num(s["cost_high"])}" x="{left}" y="{y + 4}" width="{lo:.2f}" height="{row_h - 10}" '
+            f'fill="{color}"/>'
+            + (f'<rect class="whatif-range" x="{left + lo:.2f}" y="{y + 4}" width="{hi:.2f}" height="{row_h - 10}" '
+               f'fill="{color}" fill-opacity="0.35"/>' if hi >= 0.5 else "")
+            + f'<text x="{left + lo + hi + 6:.1f}" y="{y + 21}" class="axis">{text}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def whatif_list(scenarios: Sequence[dict[str, Any]]) -> str:
+    """Each scenario's result and its assumption, in words."""
+    from routing.report.render import saving_phrase
+
+    items = []
+    for s in scenarios:
+        result = _usd(s["cost"]) if s["name"] == "actual" else (
+            s.get("note") or saving_phrase(s)) if s["name"] == "achieved" else saving_phrase(s)
+        items.append(f'<li data-scenario="{escape(s["name"])}"><b>{escape(s["label"])}</b>: {escape(result)}'
+                     f'<br><span class="note">{escape(s["assumption"])}</span></li>')
+    return f'<ul class="scenarios">{"".join(items)}</ul>'
 
 
 def _short(model: str) -> str:
@@ -209,18 +228,24 @@ SCRIPT = r"""
 
 
 def render(report: dict[str, Any]) -> str:
+    from routing.report.render import saving_phrase
+
     tot = report["totals"]
-    scenarios = report["what_if"]["scenarios"]
-    by_name = {s["name"]: s for s in scenarios}
-    routed = by_name.get("routed", {})
+    wi = report["what_if"]
+    scenarios = wi["scenarios"]
+    auto = next(s for s in scenarios if s["name"] == "automatic")
     span = f'{report["since"] or "start"} to {report["until"] or "today"} ({report["timezone"]})'
     skipped = report["skipped"]
     cards = (
-        f'<div class="card">Total cost<b id="total-cost" data-value="{_num(tot["cost"])}">{_usd(tot["cost"])}</b></div>'
+        f'<div class="card">Total cost<b id="total-cost" data-value="{_num(tot["cost"])}">{_usd(tot["cost"])}</b>'
+        f'<span class="note">priced transcripts</span></div>'
         f'<div class="card">Requests<b id="total-requests" data-value="{tot["requests"]}">{tot["requests"]:,}</b></div>'
-        f'<div class="card">Tokens<b id="total-tokens" data-value="{tot["total_tokens"]}">{tot["total_tokens"]:,}</b></div>'
-        f'<div class="card">Routed saves<b id="routed-saving" data-value="{_num(routed.get("saving_vs_all_opus", 0.0))}">'
-        f'{routed.get("saving_pct", 0.0):.1f}%</b>vs all on Opus</div>'
+        f'<div class="card">Tokens<b id="total-tokens" data-value="{tot["total_tokens"]}">{tot["total_tokens"]:,}</b>'
+        f'<span class="note" id="tokens-parts">incl. {tot["cache_read_tokens"]:,} cache reads and '
+        f'{tot["cache_write_tokens"]:,} cache writes</span></div>'
+        f'<div class="card">modelroute, automatic<b id="routed-saving" data-value="{_num(auto["saving_low"])}" '
+        f'data-high="{_num(auto["saving_high"])}">{escape(_short_saving(auto))}</b>'
+        f'<span class="note">{escape(saving_phrase(auto))}</span></div>'
     )
     notes = []
     if skipped.get("bad_lines") or skipped.get("unreadable_files"):
@@ -231,15 +256,23 @@ def render(report: dict[str, Any]) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>modelroute report {escape(span)}</title><style>{CSS}</style></head><body>"
-        f'<h1>What your AI coding cost</h1><p class="sub">{escape(span)}, generated {escape(report["generated_at"])}</p>'
+        f'<h1>What your AI coding cost</h1><p class="sub">{escape(span)}, generated {escape(report["generated_at"])}. '
+        f'{escape(report.get("cost_source", "").capitalize())}.</p>'
         f'<div class="cards">{cards}</div>'
         f"<h2>Cost per day, by tier</h2>{daily_chart(report['days'])}"
         f"<h2>Tier mix (share of requests)</h2>{tier_mix(report['by_tier'])}"
-        f"<h2>What if</h2>{whatif_bars(scenarios)}"
-        f'<p class="note">Routed: {routed.get("switches", 0)} model switches; cache-miss cost '
-        f'{_usd(routed.get("switch_cost", 0.0))} included.</p>'
-        f'<p class="method" id="method">{escape(report["what_if"]["method"])}</p>'
-        f"<h2>Sessions</h2><p class=note>Click a column to sort.</p>{session_table(report['sessions'])}"
+        f"<h2>What if</h2>{whatif_bars(scenarios)}{whatif_list(scenarios)}"
+        f'<p class="method" id="method">{escape(wi["range_note"])}</p>'
+        f"<h2>Sessions</h2><p class=note>Click a column to sort.</p><div class=\"wide\">{session_table(report['sessions'])}</div>"
         + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
         + f"<script>{SCRIPT}</script></body></html>\n"
     )
+
+
+def _short_saving(sc: dict[str, Any]) -> str:
+    lo, hi = sc["saving_pct_low"], sc["saving_pct_high"]
+    if sc["saving_low"] >= 0:
+        return f"saves {lo:.0f}%" if abs(hi - lo) < 0.5 else f"saves {lo:.0f}-{hi:.0f}%"
+    if sc["saving_high"] <= 0:
+        return f"costs {-hi:.0f}% more" if abs(hi - lo) < 0.5 else f"costs {-hi:.0f}-{-lo:.0f}% more"
+    return f"{lo:.0f}% to +{hi:.0f}%"

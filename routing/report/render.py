@@ -14,7 +14,9 @@ def to_json(report: dict[str, Any], pretty: bool = True) -> str:
     """Indented for a person; compact (and several times faster to write) for a pipe."""
     if pretty:
         return json.dumps(report, indent=2) + "\n"
-    return json.dumps(report, separators=(",", ":")) + "\n"
+    import msgspec
+
+    return msgspec.json.encode(report).decode() + "\n"
 
 
 def to_csv(report: dict[str, Any]) -> str:
@@ -67,6 +69,7 @@ def to_table(report: dict[str, Any]) -> str:
     lines: list[str] = []
     span = f"{report['since'] or 'start'} .. {report['until'] or 'today'} ({report['timezone']})"
     lines.append(f"modelroute report, {report['view']} view, {span}")
+    lines.append("Costs: priced transcripts (recorded tokens at each day's list price), not Claude Code's own meter.")
     lines.append("")
     if not report["totals"]["requests"]:
         lines.append("No usage found in the transcripts for this period.")
@@ -102,16 +105,50 @@ def to_table(report: dict[str, Any]) -> str:
                 lines.append("Escalations: " + ", ".join(f"{s['session_id'][:8]} {s['escalations']}" for s in esc[:10]))
         lines.append("")
 
-    lines.append("What if (Claude usage):")
-    rows = []
-    for sc in report["what_if"]["scenarios"]:
-        label = {"actual": "as used", "all_opus": "all on Opus", "all_sonnet": "all on Sonnet",
-                 "routed": "routed by modelroute"}[sc["name"]]
-        rows.append([label, _usd(sc["cost"]), _usd(sc["saving_vs_all_opus"]), f"{sc['saving_pct']:.1f}%"])
-    lines += _table(["Scenario", "Cost", "Saving vs all-Opus", "%"], rows)
-    routed = report["what_if"]["scenarios"][-1]
-    lines.append(f"  routed: {routed['switches']} model switches, cache-miss cost {_usd(routed['switch_cost'])} included")
+    lines += whatif_lines(report["what_if"])
     return "\n".join(lines + _footer(report)) + "\n"
+
+
+def _range(lo: float, hi: float) -> str:
+    return _usd(lo) if abs(hi - lo) < 0.005 else f"{_usd(lo)} to {_usd(hi)}"
+
+
+def saving_phrase(sc: dict[str, Any]) -> str:
+    """'saves $1.20 to $1.50 (12% to 15%)', or, when it costs more, how much more and why."""
+    if sc["name"] == "achieved":
+        lo = hi = sc["saving"]
+        plo = phi = sc["saving_pct"]
+    else:
+        lo, hi, plo, phi = sc["saving_low"], sc["saving_high"], sc["saving_pct_low"], sc["saving_pct_high"]
+    pct = f"{plo:.1f}%" if abs(phi - plo) < 0.05 else f"{plo:.1f}% to {phi:.1f}%"
+    if lo >= 0:
+        return f"saves {_range(lo, hi)} ({pct})"
+    why = f": {sc['why_more']}" if sc.get("why_more") else ""
+    if hi <= 0:
+        return f"costs {_range(-hi, -lo)} more{why}"
+    return f"between saving {_usd(hi)} and costing {_usd(-lo)} more{why}"
+
+
+def whatif_lines(wi: dict[str, Any]) -> list[str]:
+    """The what-if block: one line per scenario, each with its assumption in one sentence."""
+    lines = ["What if (Claude usage; costs are ranges, see the note):"]
+    for sc in wi["scenarios"]:
+        if sc["name"] == "actual":
+            lines.append(f"  {sc['label']}: {_usd(sc['cost'])}")
+        elif sc["name"] == "achieved":
+            if sc.get("note"):
+                lines.append(f"  {sc['label']}: nothing yet, {sc['note']}")
+            else:
+                lines.append(f"  {sc['label']}: {saving_phrase(sc)} on {sc['subagent_requests']:,} subagent "
+                             f"requests ({_usd(sc['cost'])} instead of {_usd(sc['baseline'])})")
+        else:
+            extra = ""
+            if sc["name"] == "follow" and sc.get("switches"):
+                extra = f"; {sc['switches']} switches, re-reads {_usd(sc['reread_cost'])} included"
+            lines.append(f"  {sc['label']}: {_range(sc['cost_low'], sc['cost_high'])}, {saving_phrase(sc)}{extra}")
+        lines.append(f"      {sc['assumption']}")
+    lines.append(f"  Note: {wi['range_note']}")
+    return lines
 
 
 def _footer(report: dict[str, Any]) -> list[str]:

@@ -1,9 +1,11 @@
-"""Read every transcript for the report, across processes when there is enough to read.
+"""Read the transcripts that changed since the last run, across processes when there is enough to read.
 
-Files are parsed in worker processes (fork, so the router's compiled rules
-are inherited, not pickled); results come back as compact tuples, in file
-order, and are deduplicated and summed here while the workers parse on, so
-the answer does not depend on which worker finished first.
+A file is parsed whole the first time, and only from where the last parse stopped
+when it has grown (same inode, the bytes before that point unchanged): Claude Code
+appends to a session's transcript. Workers are forked (the router's compiled rules
+are inherited, not pickled) and get what they need from the Pool's initializer;
+each returns its files' records msgpack-encoded, so handing back 100k entries costs
+a few byte strings, not an object graph.
 """
 
 from __future__ import annotations
@@ -11,52 +13,202 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, Optional, Sequence
+from array import array
+from collections import Counter
+from datetime import datetime, tzinfo
+from typing import Any, Callable, Optional, Sequence
 
-from routing.report.claude_log import parse_claude_file
-from routing.report.codex_log import parse_codex_file
-from routing.report.dedup import Dedup
-from routing.report.sources import FileResult, SourceFile, find_files
+import msgspec
+
+from routing.core.tiers import TIERS
+from routing.report.claude_log import Replay, parse_claude
+from routing.report.codex_log import parse_codex
+from routing.report.dedup import dedup
+from routing.report.pricing import PriceBook
+from routing.report.records import Entry, FileRecord, Group, ParseState
+from routing.report.sources import Parsed, SourceFile, _blake2b
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
-_RULES: Any = None  # set before forking; read by workers
-_FILES: Sequence[SourceFile] = ()
+CHECK_BYTES = 64
+_encode = msgspec.msgpack.Encoder().encode
+_decode_record = msgspec.msgpack.Decoder(FileRecord).decode
+_decode_entries = msgspec.msgpack.Decoder(list[Entry]).decode
+_decode_state = msgspec.msgpack.Decoder(ParseState).decode
 
 
-class _Router:
-    """Classify prompts in file order, carrying the routed tier as the session's context."""
+class DayOf:
+    """Local calendar day (ordinal) of a timestamp; cached per 15 minutes (every UTC offset is a multiple)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.cache: dict[int, int] = {}
+
+    def __call__(self, ts: float) -> int:
+        slot = int(ts // 900)
+        d = self.cache.get(slot)
+        if d is None:
+            d = self.cache[slot] = datetime.fromtimestamp(slot * 900, self.tz).date().toordinal()
+        return d
+
+
+class Classifier:
+    """The router, memoised by a salted prompt hash and the session tier (no prompt text kept).
+
+    The memo key is the prompt's hash plus the tier the router reads from its Context
+    (the live tier, else the latest routed one): `classify` uses nothing else of the
+    context, so a repeated "yes, go ahead" in a session on sonnet is classified once.
+    Escalation counts are passed on but not keyed: the router does not read them."""
+
+    def __init__(self, rules: Any, memo: dict[bytes, tuple[str, str, str]], salt: bytes) -> None:
+        self._rules, self.memo, self.salt = rules, memo, salt
+        self._classify: Any = None
+        self.new: dict[bytes, tuple[str, str, str]] = {}
+
+    def prepare(self) -> None:
+        if self._classify is None:
+            self._load()
+
+    def _load(self) -> None:
         from routing.router.classify import classify
         from routing.router.decision import Context
 
         self._classify, self._Context = classify, Context
-        self.tier: Optional[str] = None
+        if callable(self._rules):
+            self._rules = self._rules()  # compiled only when a prompt must be classified
 
-    def __call__(self, text: str) -> str:
-        key = (text, self.tier)
-        tier = _SEEN.get(key)
-        if tier is None:
-            tier = self._classify(text, self._Context(current_tier=self.tier), _RULES).tier
-            if len(_SEEN) < 50_000:
-                _SEEN[key] = tier
-        self.tier = tier
-        return tier
+    def __call__(self, text: str, current: Optional[str], recent: tuple, escalations: int) -> tuple[str, str, str]:
+        session = current if current in TIERS else next((t for t in reversed(recent) if t in TIERS), None)
+        key = _blake2b(text.encode("utf-8", "replace"), digest_size=16, key=self.salt).digest() + (session or "").encode()
+        hit = self.memo.get(key)
+        if hit is None:
+            if self._classify is None:
+                self._load()
+            ctx = None if current is None and not recent and not escalations else self._Context(current, recent, escalations)
+            d = self._classify(text, ctx, self._rules)
+            hit = self.memo[key] = self.new[key] = (d.tier, d.kind, d.intent)
+        return hit
 
 
-# Repeated prompts ("yes", "continue", a team's stock asks) are classified once per process.
-_SEEN: dict[tuple[str, Optional[str]], str] = {}
+class Job:
+    """What every parse needs; handed to forked workers by the Pool initializer."""
+
+    def __init__(self, files: Sequence[SourceFile], priors: Sequence[Optional[FileRecord]], prices: PriceBook,
+                 tz: tzinfo, classifier: Classifier) -> None:
+        self.files, self.priors, self.prices, self.classifier = files, priors, prices, classifier
+        self.day_of = DayOf(tz)
 
 
-def parse_one(index: int) -> FileResult:
-    src = _FILES[index]
+_JOB: Optional[Job] = None  # in a worker: set once by the Pool initializer
+
+
+def _init_worker(job: Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _parse_many(indexes: list[int]) -> tuple[list[bytes], dict[bytes, tuple[str, str, str]]]:
+    job = _JOB
+    assert job is not None
+    job.classifier.new = {}
+    out = [_encode(parse_file(job, job.files[i], job.priors[i])) for i in indexes]
+    return out, job.classifier.new
+
+
+def _unreadable(src: SourceFile) -> FileRecord:
+    return FileRecord(src.path, src.tool, src.project, src.session, src.side, 0, 0, 0, 0, b"", None, 0, 0, True,
+                      False, b"", [], msgspec.Raw(_encode([])), [], [])
+
+
+def parse_file(job: Job, src: SourceFile, prior: Optional[FileRecord]) -> FileRecord:
+    """The record of one transcript: read whole, or only its appended tail when `prior` still fits."""
+    try:
+        with open(src.path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            start = 0
+            if (prior is not None and prior.cacheable and prior.state is not None and prior.ino == st.st_ino
+                    and st.st_size > prior.size and prior.offset >= len(prior.check)):
+                fh.seek(prior.offset - len(prior.check))
+                if fh.read(len(prior.check)) == prior.check:
+                    start = prior.offset
+                else:
+                    fh.seek(0)
+            if not start:
+                prior = None
+            data = fh.read()
+    except OSError:
+        return _unreadable(src)
+    cut = data.rfind(b"\n") + 1
+    body, tail = data[:cut], data[cut:]
+    parsed = Parsed()
+    state = None
     if src.tool == "codex":
-        return parse_codex_file(index, src)
-    return parse_claude_file(index, src, _Router())
+        parse_codex(src, data, parsed, job.prices)
+        tail = b""
+    else:
+        replay = Replay(src, job.prices, job.classifier, prior.state if prior is not None else None)
+        parse_claude(src, body, parsed, replay)
+        state = _decode_state(_encode(replay.st))  # as of the last complete line
+        if tail.strip():
+            before = parsed.bad
+            parse_claude(src, tail, parsed, replay)
+            if parsed.bad == before and not tail.rstrip().endswith(b"}"):
+                parsed.bad += 1  # a last line cut short while being written
+    entries = parsed.entries
+    bad, prompts = parsed.bad, state.prompts if state is not None else 0
+    if prior is not None:
+        entries = _decode_entries(prior.entries) + entries
+        bad += prior.bad
+    kept = entries if _unique(entries) else dedup(entries)
+    offset = start + len(body) if src.tool == "claude" else len(data)
+    return FileRecord(
+        src.path, src.tool, src.project, src.session, src.side, st.st_size, st.st_mtime_ns, st.st_ino,
+        offset, (data[:offset - start][-CHECK_BYTES:] if offset > start else (prior.check if prior else b"")),
+        state, bad, prompts, False, not tail.strip(), keys_of(kept), group(kept, job.day_of),
+        msgspec.Raw(_encode(kept)), *_unknown(kept, job.prices), main_model=_main_model(kept),
+    )
 
 
-def _parse_many(indexes: list[int]) -> list[FileResult]:
-    return [parse_one(i) for i in indexes]
+def _unique(entries: Sequence[Entry]) -> bool:
+    """No two entries share a key or a message key: nothing for dedup to do (most files)."""
+    keys = [e.key for e in entries]
+    mkeys = [e.mkey for e in entries]
+    return None not in keys and len(set(keys)) == len(keys) and len(set(mkeys)) == len(mkeys)
+
+
+def keys_of(entries: Sequence[Entry]) -> bytes:
+    a = array("q")
+    for e in entries:
+        if e.key is not None:
+            a.append(e.key)
+            a.append(e.mkey)  # type: ignore[arg-type]
+    return a.tobytes()
+
+
+def group(entries: Sequence[Entry], day_of: Callable[[float], int]) -> list[Group]:
+    """Sum a file's entries per local day and model."""
+    groups: dict[tuple[int, Optional[str]], Group] = {}
+    for e in entries:
+        k = (day_of(e.ts), e.model)
+        g = groups.get(k)
+        if g is None:
+            g = groups[k] = Group(k[0], e.model)
+        g.add(e)
+    return list(groups.values())
+
+
+def _unknown(entries: Sequence[Entry], prices: PriceBook) -> tuple[list[str], list[str]]:
+    models = {e.model for e in entries if e.model is not None}
+    unknown = sorted(m for m in models if m in prices.unknown)
+    return unknown, [prices.warnings[m] for m in unknown]
+
+
+def _main_model(entries: Sequence[Entry]) -> Optional[str]:
+    c = Counter(e.model for e in entries if not e.side and e.model is not None)
+    return c.most_common(1)[0][0] if c else None
+
+
+def decode_entries(record: FileRecord) -> list[Entry]:
+    return _decode_entries(record.entries)
 
 
 class Progress:
@@ -95,8 +247,7 @@ class Progress:
 
 def _chunks(sizes: list[int], n: int) -> list[list[int]]:
     """About n*4 runs of consecutive files of similar byte size: results come back in file
-    order (so deduplication is deterministic) while the parent digests one run as the
-    workers parse the next."""
+    order while the parent digests one run as the workers parse the next."""
     target = max(sum(sizes) // (n * 4), 1)
     chunks: list[list[int]] = []
     cur: list[int] = []
@@ -112,50 +263,29 @@ def _chunks(sizes: list[int], n: int) -> list[list[int]]:
     return chunks
 
 
-def scan(
-    dedup: Dedup,
-    project: Optional[str] = None,
-    rules: Any = None,
-    jobs: Optional[int] = None,
-) -> tuple[list[SourceFile], dict[str, int], int]:
-    """Feed every transcript's entries to `dedup`, in file order; (files, skipped counts, prompts)."""
-    global _RULES, _FILES
-    files = find_files(project)
-    _RULES, _FILES = rules, files
-    sizes = []
-    for f in files:
-        try:
-            sizes.append(os.path.getsize(f.path))
-        except OSError:
-            sizes.append(0)
+def parse_all(job: Job, sizes: list[int], jobs: Optional[int] = None) -> list[FileRecord]:
+    """Records of every file in `job`, in file order (parallel when there is enough to read)."""
+    n = len(job.files)
     jobs = jobs or (os.cpu_count() or 1)
-    bar = Progress(len(files))
-    bad = unreadable = prompts = done = 0
-
-    def take(r: FileResult) -> None:
-        nonlocal bad, unreadable, prompts
-        bad += r.bad_lines
-        unreadable += r.unreadable
-        prompts += r.prompts
-        dedup.extend(r.entries)
-
+    bar = Progress(n)
+    out: list[FileRecord] = []
     try:
-        if jobs > 1 and len(files) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+        if jobs > 1 and n > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(min(jobs, len(files))) as pool:
-                for chunk in pool.imap(_parse_many, _chunks(sizes, jobs)):
-                    for r in chunk:
-                        take(r)
-                    done += len(chunk)
-                    bar.update(done)
+            if any(f.tool == "claude" for f in job.files):
+                job.classifier.prepare()  # compile the router once, before the fork
+            with ctx.Pool(min(jobs, n), initializer=_init_worker, initargs=(job,)) as pool:
+                for encoded, memo in pool.imap(_parse_many, _chunks(sizes, jobs)):
+                    out.extend(_decode_record(b) for b in encoded)
+                    job.classifier.memo.update(memo)
+                    job.classifier.new.update(memo)
+                    bar.update(len(out))
         else:
-            for i in range(len(files)):
-                take(parse_one(i))
-                done += 1
-                bar.update(done)
+            for i in range(n):
+                out.append(parse_file(job, job.files[i], job.priors[i]))
+                bar.update(len(out))
     finally:
         bar.close()
-        _FILES = ()
-    return files, {"bad_lines": bad, "unreadable_files": unreadable}, prompts
+    return out

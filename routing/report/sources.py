@@ -10,10 +10,10 @@ Codex writes `$CODEX_HOME/sessions/**/rollout-*.jsonl`, with the model in
 
 Reading never fails the report: a malformed line, a truncated last line (a
 session still being written) or an unreadable file is skipped and counted.
-This module finds the files and defines the entry both parsers return
-(`routing.report.claude_log`, `routing.report.codex_log`): compact tuples, never
-prompt text (prompts are classified where they are read, and only the tier
-leaves the worker).
+This module finds the files and holds what both parsers share
+(`routing.report.claude_log`, `routing.report.codex_log`); their entries are
+`routing.report.records.Entry`, never prompt text (prompts are classified where
+they are read, and only the tier leaves the parser).
 """
 
 from __future__ import annotations
@@ -23,41 +23,36 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-# Entry tuple layout (kept as a plain tuple: 100k of them must be cheap to
-# pickle between processes and to hold). KEY and MKEY are hashes of the
-# dedup keys (see `entry`): ints pickle and compare faster than the ids.
-KEY, MKEY, TS, MODEL, INP, OUT, CW5, CW1, CR, SIDE, ROUTED, SWITCH, FILE = range(13)
-_INTERN: dict[str, str] = {}
+_blake2b: Any
+try:
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - builds without the _blake2 module
+    from hashlib import blake2b as _blake2b
 
 
-def entry(mid: Optional[str], rid: Optional[str], sid: str, ts: float, model: Optional[str], inp: int, out: int,
-          cw5: int, cw1: int, cr: int, side: bool, routed: Optional[str], switch: bool, file: int) -> tuple:
-    """One response's usage. KEY: message.id + requestId (or + session when requestId is missing);
-    MKEY: message.id + session, for sidechain replays; both None without a message.id.
-    The hashes are Python's, identical in the fork()ed workers and the parent (64-bit: a
-    collision among even millions of responses is vanishingly unlikely)."""
-    if mid is None:
-        key = mkey = None
-    else:
-        key = hash((mid, rid)) if rid is not None else hash((mid, None, sid))
-        mkey = hash((mid, sid))
-    if model is not None:
-        model = _INTERN.setdefault(model, model)  # one string per model: a smaller pickle
-    return (key, mkey, ts, model, inp, out, cw5, cw1, cr, side, routed, switch, file)
+def stable_key(*parts: str) -> int:
+    """A 64-bit hash of dedup key parts, equal in every process and every run (the incremental
+    cache keeps them); a collision among even millions of responses is vanishingly unlikely."""
+    digest = _blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
 
 class SourceFile(NamedTuple):
     tool: str  # "claude" or "codex"
     path: str
     project: str
     session: str
+    side: bool = False  # a subagent transcript (<session>/subagents/agent-*.jsonl)
 
 
-class FileResult(NamedTuple):
-    index: int
-    entries: list  # list of entry tuples
-    bad_lines: int
-    unreadable: bool
-    prompts: int
+class Parsed:
+    """What a parse of some lines found: entries in file order, and the lines it had to skip."""
+
+    __slots__ = ("entries", "bad")
+
+    def __init__(self) -> None:
+        self.entries: list = []
+        self.bad = 0
 
 
 def claude_roots() -> list[Path]:
@@ -102,7 +97,7 @@ def find_files(project: Optional[str] = None) -> list[SourceFile]:
                 session = parts[1][: -len(".jsonl")] if len(parts) == 2 else parts[1]
                 if project is not None and not _project_matches(project, proj):
                     continue
-                found.append(SourceFile("claude", full, proj, session))
+                found.append(SourceFile("claude", full, proj, session, len(parts) > 2))
     croot = codex_root()
     if croot is not None:
         for dirpath, _dirs, files in os.walk(croot):

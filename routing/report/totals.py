@@ -1,72 +1,321 @@
-"""Turn deduplicated usage entries into the report: totals, views, sessions, what-ifs.
+"""Turn the files' sums into the report: totals, views, sessions, what-ifs.
 
-Pure: entries in, one JSON-ready dict out (its field names are the stable
-`route report --json` format, documented in `routing.commands.report`).
-
-The what-ifs price the same token buckets again:
-  all_opus / all_sonnet: every Claude response at that tier's model price;
-  routed: every response at the model of the tier modelroute's router picks
-  for the user prompt that started its turn (subagents: their task prompt).
-  Switching model loses the prompt cache, so the first response after the
-  routed tier changes pays full input price for the history it re-reads:
-  its cache-read tokens are charged at the input rate.
-Codex usage is reported under its own tool and left out of the what-ifs,
-which compare Claude tiers.
+Pure, in two steps: `summarize` folds the files' records into a Summary (what the
+incremental cache keeps), and `build` turns a Summary into one JSON-ready dict for a
+view and a period (its field names are the stable `route report --json` format,
+documented in `routing.commands.report`). Every cost was computed per response by
+the parser at the price of its day; here they are only added up. Codex usage is reported under its own tool and left out of the
+what-ifs, which compare Claude tiers.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping, Optional, Sequence
 
 from routing.core.tiers import TIERS, tier_of_model
-from routing.report.pricing import TIER_MODEL, Price, PriceBook, cost
-from routing.report.sources import CR, CW1, CW5, FILE, INP, MODEL, OUT, ROUTED, SWITCH, TS, SourceFile
+from routing.report.pricing import PriceBook, cost
+from routing.report.records import FileRecord, Group, SessionDay, Summary
+from routing.report.whatif import RANGE_NOTE, SCENARIOS
 
 VIEWS = ("daily", "weekly", "monthly", "session", "model")
-TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
-                "cache_read_tokens")
+SCHEMA = "modelroute.report/2"
+LABELS = {"actual": "As recorded", "automatic": "With modelroute, automatic",
+          "follow": "Following every suggestion", "achieved": "Routing that already ran"}
 
 
-def _zero() -> dict[str, Any]:
-    return {"input_tokens": 0, "output_tokens": 0, "cache_write_5m_tokens": 0, "cache_write_1h_tokens": 0,
-            "cache_read_tokens": 0, "requests": 0, "cost": 0.0}
+class Sums:
+    """Token and cost totals of any slice of the report."""
 
+    __slots__ = ("inp", "out", "cw5", "cw1", "cr", "requests", "cost")
 
-def _add(acc: dict[str, Any], g: list, c: float) -> None:
-    acc["input_tokens"] += g[0]
-    acc["output_tokens"] += g[1]
-    acc["cache_write_5m_tokens"] += g[2]
-    acc["cache_write_1h_tokens"] += g[3]
-    acc["cache_read_tokens"] += g[4]
-    acc["requests"] += g[5]
-    acc["cost"] += c
+    def __init__(self) -> None:
+        self.inp = self.out = self.cw5 = self.cw1 = self.cr = self.requests = 0
+        self.cost = 0.0
 
+    def add(self, g: Group) -> None:
+        self.inp += g.inp
+        self.out += g.out
+        self.cw5 += g.cw5
+        self.cw1 += g.cw1
+        self.cr += g.cr
+        self.requests += g.requests
+        self.cost += g.cost
 
-def _finish(acc: dict[str, Any], total_requests: int = 0) -> dict[str, Any]:
-    acc["cache_write_tokens"] = acc["cache_write_5m_tokens"] + acc["cache_write_1h_tokens"]
-    acc["total_tokens"] = (acc["input_tokens"] + acc["output_tokens"] + acc["cache_write_tokens"]
-                           + acc["cache_read_tokens"])
-    if total_requests:
-        acc["request_share"] = round(acc["requests"] / total_requests, 6)
-    acc["cost"] = round(acc["cost"], 9)
-    return acc
-
-
-class DayOf:
-    """Local calendar day of a timestamp; cached per 15 minutes (every UTC offset is a multiple)."""
-
-    def __init__(self, tz: tzinfo) -> None:
-        self.tz = tz
-        self.cache: dict[int, date] = {}
-
-    def __call__(self, ts: float) -> date:
-        slot = int(ts // 900)
-        d = self.cache.get(slot)
-        if d is None:
-            d = datetime.fromtimestamp(slot * 900, self.tz).date()
-            self.cache[slot] = d
+    def to_dict(self, total_requests: int = 0, **extra: Any) -> dict[str, Any]:
+        cw = self.cw5 + self.cw1
+        d = dict(extra, input_tokens=self.inp, output_tokens=self.out, cache_write_5m_tokens=self.cw5,
+                 cache_write_1h_tokens=self.cw1, cache_write_tokens=cw, cache_read_tokens=self.cr,
+                 total_tokens=self.inp + self.out + cw + self.cr, requests=self.requests, cost=round(self.cost, 9))
+        if total_requests:
+            d["request_share"] = round(self.requests / total_requests, 6)
         return d
+
+
+class WhatIf:
+    """The scenarios' sums over Claude usage, with the parts that explain them."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.actual = self.auto_lo = self.auto_hi = self.fol_lo = self.fol_hi = 0.0
+        self.reread = self.overhead = 0.0
+        self.auto_up = self.auto_down = self.fol_up = self.fol_down = 0.0
+        self.switches = self.delegated = 0
+        self.by_tier = {t: 0 for t in TIERS}
+        self.sub_actual = self.sub_baseline = 0.0
+        self.sub_requests = 0
+
+    def add(self, g: Group) -> None:
+        self.requests += g.requests
+        self.actual += g.cost
+        self.auto_lo += g.auto_lo
+        self.auto_hi += g.auto_hi
+        self.fol_lo += g.fol_lo
+        self.fol_hi += g.fol_hi
+        self.reread += g.reread
+        self.overhead += g.overhead
+        self.switches += g.switches
+        self.delegated += g.delegated
+        self.by_tier["haiku"] += g.routed_haiku
+        self.by_tier["sonnet"] += g.routed_sonnet
+        self.by_tier["opus"] += g.routed_opus
+        a = g.auto_lo - g.overhead - g.cost
+        f = g.fol_lo - g.reread - g.cost
+        self.auto_up += max(a, 0.0)
+        self.auto_down += max(-a, 0.0)
+        self.fol_up += max(f, 0.0)
+        self.fol_down += max(-f, 0.0)
+
+
+def summarize(records: Sequence[FileRecord], groups: Mapping[int, list[Group]], into: Optional[Summary] = None) -> Summary:
+    """Fold files' groups into a Summary (or into `into`, a copy of a cached one). `groups` maps a
+    record's position to its groups when cross-file dedup changed them."""
+    s = into or Summary([], [], {})
+    totals: dict[tuple[str, Optional[str], int], Group] = {(t, g.model, g.day): g for t, g in s.totals}
+    days: dict[tuple[str, str, str, int], SessionDay] = {(d.tool, d.project, d.session, d.day): d for d in s.sessions}
+    warnings, unknown = set(s.warnings), set(s.unknown)
+    for i, r in enumerate(records):
+        s.prompts += r.prompts
+        s.bad += r.bad
+        s.unreadable += r.unreadable
+        warnings.update(r.warnings)
+        unknown.update(r.unknown)
+        if not r.side and r.tool == "claude" and r.main_model:
+            s.main_models[f"{r.project}/{r.session}"] = r.main_model
+        for g in groups.get(i, r.groups):
+            if g.requests <= 0:
+                continue
+            k = (r.tool, g.model, g.day)
+            t = totals.get(k)
+            if t is None:
+                t = totals[k] = Group(g.day, g.model)
+            t.merge(g)
+            dk = (r.tool, r.project, r.session, g.day)
+            d = days.get(dk)
+            if d is None:
+                d = days[dk] = SessionDay(r.tool, r.project, r.session, g.day, Group(g.day, None), {}, [], [])
+            d.sums.merge(g)
+            if g.model is not None:
+                tier = _tier(g.model)
+                d.tiers[tier] = d.tiers.get(tier, 0.0) + g.cost
+                if g.model not in d.models:
+                    d.models.append(g.model)
+                if r.side and r.tool == "claude":
+                    d.subagent_groups.append(g)
+    s.totals = [(k[0], g) for k, g in totals.items()]
+    s.sessions = list(days.values())
+    s.warnings, s.unknown = sorted(warnings), sorted(unknown)
+    return s
+
+
+_TIER: dict[str, str] = {}
+
+
+def _tier(model: str, model_tiers: Optional[Mapping[str, str]] = None) -> str:
+    t = _TIER.get(model)
+    if t is None:
+        t = tier_of_model(model) or (model_tiers or {}).get(model) or "other"
+        if model_tiers is None:
+            _TIER[model] = t
+    return t
+
+
+def build(summary: Summary, prices: PriceBook, tz_name: str, view: str = "daily", since: Optional[date] = None,
+          until: Optional[date] = None, escalations: Optional[Mapping[str, int]] = None,
+          model_tiers: Optional[Mapping[str, str]] = None) -> dict[str, Any]:
+    """The report for one view and period. `model_tiers` maps other tools' model names to tiers
+    (the config's models.codex, reversed)."""
+    escalations = escalations or {}
+    lo = since.toordinal() if since else None
+    hi = until.toordinal() if until else None
+
+    def inside(day: int) -> bool:
+        return (lo is None or day >= lo) and (hi is None or day <= hi)
+
+    totals = Sums()
+    models: dict[tuple[str, str], tuple[Sums, Optional[str]]] = {}
+    tiers: dict[str, Sums] = {}
+    rows: dict[str, tuple[Sums, dict[str, float]]] = {}
+    days: dict[int, dict[str, float]] = {}
+    wi = WhatIf()
+    for tool, g in summary.totals:
+        if g.requests <= 0 or not inside(g.day):
+            continue
+        model = g.model
+        tier = _tier(model, model_tiers if tool != "claude" else None) if model else ""
+        totals.add(g)
+        label = model or "<none>"
+        m = models.get((tool, label))
+        if m is None:
+            m = models[(tool, label)] = (Sums(), tier or None)
+        m[0].add(g)
+        if model is not None:
+            tiers.setdefault(tier, Sums()).add(g)
+            dd = days.setdefault(g.day, {})
+            dd[tier] = dd.get(tier, 0.0) + g.cost
+        if view != "session":
+            rkey = (tool + ":" + label) if view == "model" else bucket(date.fromordinal(g.day), view)
+            row = rows.get(rkey)
+            if row is None:
+                row = rows[rkey] = (Sums(), {})
+            row[0].add(g)
+            if model is not None:
+                row[1][tier] = row[1].get(tier, 0.0) + g.cost
+        if tool == "claude" and model is not None:
+            wi.add(g)
+
+    sessions: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for d in summary.sessions:
+        if not inside(d.day):
+            continue
+        key = (d.tool, d.project, d.session)
+        s = sessions.get(key)
+        if s is None:
+            s = sessions[key] = {"sums": Sums(), "first": d.sums.first, "last": d.sums.last, "models": set(), "tiers": {}}
+        s["sums"].add(d.sums)
+        s["first"] = min(s["first"], d.sums.first)
+        s["last"] = max(s["last"], d.sums.last)
+        s["models"].update(d.models)
+        for t, c in d.tiers.items():
+            s["tiers"][t] = s["tiers"].get(t, 0.0) + c
+        if view == "session":
+            rkey = f"{d.project}/{d.session}"
+            row = rows.get(rkey)
+            if row is None:
+                row = rows[rkey] = (Sums(), {})
+            row[0].add(d.sums)
+            for t, c in d.tiers.items():
+                row[1][t] = row[1].get(t, 0.0) + c
+        parent = summary.main_models.get(f"{d.project}/{d.session}")
+        for g in d.subagent_groups:
+            _achieved(wi, parent, g, prices)
+
+    n = totals.requests
+    by_model = sorted((s.to_dict(n, tool=tool, model=label, tier=t) for (tool, label), (s, t) in models.items()),
+                      key=lambda m: (-m["cost"], m["model"]))
+    by_tier = [tiers[t].to_dict(n, tier=t) for t in list(TIERS) + sorted(set(tiers) - set(TIERS)) if t in tiers]
+    view_rows = sorted((s.to_dict(n, key=k, cost_by_tier=_rounded(ct)) for k, (s, ct) in rows.items()),
+                       key=lambda r: r["key"])
+    if view == "model":
+        view_rows.sort(key=lambda r: -r["cost"])
+    session_rows = []
+    for (tool, project, sid), s in sessions.items():
+        session_rows.append(s["sums"].to_dict(
+            n, tool=tool, project=project, session_id=sid, first_activity=_iso(s["first"]),
+            last_activity=_iso(s["last"]), models=sorted(s["models"]), cost_by_tier=_rounded(s["tiers"]),
+            escalations=escalations.get(sid)))
+    session_rows.sort(key=lambda s: (s["last_activity"], s["session_id"]), reverse=True)
+    return {
+        "schema": SCHEMA,
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "view": view,
+        "timezone": tz_name,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "cost_source": "priced transcripts: the recorded token counts at the list price of each response's day",
+        "totals": totals.to_dict(),
+        "by_model": by_model,
+        "by_tier": by_tier,
+        "rows": view_rows,
+        "sessions": session_rows,
+        "days": [{"date": date.fromordinal(k).isoformat(), "cost": round(sum(v.values()), 9),
+                  "cost_by_tier": _rounded(v)} for k, v in sorted(days.items())],
+        "what_if": _what_if(wi, summary.prompts),
+        "skipped": {"bad_lines": summary.bad, "unreadable_files": summary.unreadable},
+        "warnings": list(summary.warnings),
+    }
+
+
+def _achieved(wi: "WhatIf", parent: Optional[str], g: Group, prices: PriceBook) -> None:
+    """A subagent that ran on another model than its main thread, against that model's price for
+    the same tokens (summed per day: long-context and prompt-band rates apply to the day's sums,
+    an approximation)."""
+    if not parent or parent == g.model:
+        return
+    p = prices.resolve(parent, g.day - 719163)[1]
+    if p is None:
+        return
+    wi.sub_requests += g.requests
+    wi.sub_actual += g.cost
+    wi.sub_baseline += cost(p, g.inp, g.out, g.cw5, g.cw1, g.cr)
+
+
+def _why(parts: list[tuple[float, str]]) -> str:
+    return max(parts)[1] if parts else ""
+
+
+def _scenario(name: str, actual: float, lo: float, hi: float, reasons: list[tuple[float, str]],
+              **extra: Any) -> dict[str, Any]:
+    save_hi, save_lo = actual - lo, actual - hi
+    base = actual if actual > 0 else 0.0
+    d: dict[str, Any] = dict(
+        name=name, label=LABELS[name], assumption=SCENARIOS[name], cost_low=round(lo, 9), cost_high=round(hi, 9),
+        saving_low=round(save_lo, 9), saving_high=round(save_hi, 9),
+        saving_pct_low=round(100 * save_lo / base, 2) if base else 0.0,
+        saving_pct_high=round(100 * save_hi / base, 2) if base else 0.0, **extra)
+    d["why_more"] = _why(reasons) if save_lo < 0 else None
+    return d
+
+
+def _what_if(wi: WhatIf, prompts: int) -> dict[str, Any]:
+    a = wi.actual
+    auto_reasons = [
+        (wi.overhead - max(wi.auto_down, 0.0) if wi.delegated else -1.0,
+         "delegated lookups: launching a haiku subagent (two main-model calls, and a cold cache) cost more "
+         "than answering in the main thread's warm cache"),
+        (wi.auto_up, "subagents: the router sends their tasks to a pricier tier than the one they ran on"),
+    ]
+    fol_reasons = [
+        (wi.reread, "short sessions: the cache re-reads after each switch cost more than the cheaper model saved"),
+        (wi.fol_up, "prompts the router sends to a pricier tier than the one that ran cost more there"),
+        (wi.overhead if wi.delegated else -1.0, "delegated lookups: the subagents' cold caches and the relay calls"),
+    ]
+    achieved = {
+        "name": "achieved", "label": LABELS["achieved"], "assumption": SCENARIOS["achieved"],
+        "cost": round(wi.sub_actual, 9), "baseline": round(wi.sub_baseline, 9),
+        "saving": round(wi.sub_baseline - wi.sub_actual, 9), "subagent_requests": wi.sub_requests,
+        "saving_pct": round(100 * (wi.sub_baseline - wi.sub_actual) / a, 2) if a > 0 else 0.0,
+        "why_more": ("subagents ran on a pricier model than their main thread"
+                     if wi.sub_baseline < wi.sub_actual else None),
+    }
+    if not wi.sub_requests:
+        achieved["note"] = "no subagent ran on another model than its main thread"
+    return {
+        "method": " ".join(SCENARIOS[k] for k in ("automatic", "follow", "achieved")),
+        "range_note": RANGE_NOTE,
+        "claude_requests": wi.requests,
+        "prompts_classified": prompts,
+        "requests_by_routed_tier": wi.by_tier,
+        "scenarios": [
+            {"name": "actual", "label": LABELS["actual"], "assumption": SCENARIOS["actual"],
+             "cost_low": round(a, 9), "cost_high": round(a, 9), "cost": round(a, 9)},
+            _scenario("automatic", a, wi.auto_lo, wi.auto_hi, auto_reasons, delegated_requests=wi.delegated,
+                      delegation_overhead=round(wi.overhead, 9)),
+            _scenario("follow", a, wi.fol_lo, wi.fol_hi, fol_reasons, switches=wi.switches,
+                      reread_cost=round(wi.reread, 9), delegated_requests=wi.delegated),
+            achieved,
+        ],
+    }
 
 
 def bucket(d: date, view: str) -> str:
@@ -77,260 +326,8 @@ def bucket(d: date, view: str) -> str:
     return d.isoformat()
 
 
-class Groups:
-    """Pass 1: tokens summed per (file, local day, model, routed tier, switch), kept up to
-    date as deduplicated entries arrive (and, rarely, are replaced). Prices are linear in
-    tokens except long-context tiers, whose cost is summed per response here instead."""
-
-    def __init__(self, prices: PriceBook, tz: tzinfo = timezone.utc) -> None:
-        self.prices = prices
-        self.day_of = DayOf(tz)
-        self.groups: dict[tuple, list] = {}
-        self.tier_prices = {t: prices.resolve(m)[1] for t, m in TIER_MODEL.items()}
-        self.linear = {t: p is not None and p.long_input is None for t, p in self.tier_prices.items()}
-        self._all_linear = all(self.linear.values())
-        self._model_linear: dict[Optional[str], bool] = {}
-
-    def remove(self, e: tuple) -> None:
-        self.add(e, -1)
-
-    def add(self, e: tuple, sign: int = 1) -> None:
-        model = e[MODEL]
-        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
-        if model is None and not (inp or out or cw5 or cw1 or cr):
-            return  # `<synthetic>` lines: Claude Code's local notices, not API calls
-        ts = e[TS]
-        key = (e[FILE], self.day_of(ts), model, e[ROUTED], e[SWITCH])
-        g = self.groups.get(key)
-        if g is None:
-            g = self.groups[key] = [0, 0, 0, 0, 0, 0, ts, ts, 0.0, 0.0, 0.0, 0.0]
-        if sign == 1:
-            g[0] += inp
-            g[1] += out
-            g[2] += cw5
-            g[3] += cw1
-            g[4] += cr
-            g[5] += 1
-            if ts < g[6]:
-                g[6] = ts
-            elif ts > g[7]:
-                g[7] = ts
-        else:
-            g[0] -= inp
-            g[1] -= out
-            g[2] -= cw5
-            g[3] -= cw1
-            g[4] -= cr
-            g[5] -= 1
-        lin = self._model_linear.get(model)
-        if lin is None:
-            p = self.prices.resolve(model)[1] if model is not None else None
-            lin = self._model_linear[model] = p is None or p.long_input is None
-        if not lin:
-            g[8] += sign * cost(self.prices.resolve(model)[1], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
-        if not self._all_linear:
-            self._nonlinear_whatifs(g, e, sign)
-
-    def _nonlinear_whatifs(self, g: list, e: tuple, sign: int) -> None:
-        tp, linear = self.tier_prices, self.linear
-        inp, out, cw5, cw1, cr = e[INP], e[OUT], e[CW5], e[CW1], e[CR]
-        for i, t in ((9, "opus"), (10, "sonnet")):
-            if not linear[t] and tp[t] is not None:
-                g[i] += sign * cost(tp[t], inp, out, cw5, cw1, cr)  # type: ignore[arg-type]
-        rt = e[ROUTED] if e[ROUTED] in tp else (tier_of_model(e[MODEL]) or "opus")
-        rt = rt if rt in tp else "opus"
-        rp = tp[rt]
-        if not linear[rt] and rp is not None:
-            g[11] += sign * (cost(rp, inp + cr, out, cw5, cw1, 0) if e[SWITCH] else cost(rp, inp, out, cw5, cw1, cr))
-
-
-def build(entries: Sequence[tuple], files: Sequence[SourceFile], prices: PriceBook, tz: tzinfo, tz_name: str,
-          **kw: Any) -> dict[str, Any]:
-    """The report from deduplicated entries (see `build_groups` for the keywords)."""
-    groups = Groups(prices, tz)
-    for e in entries:
-        groups.add(e)
-    return build_groups(groups, files, tz_name, **kw)
-
-
-def build_groups(
-    grouped: Groups,
-    files: Sequence[SourceFile],
-    tz_name: str,
-    view: str = "daily",
-    since: Optional[date] = None,
-    until: Optional[date] = None,
-    escalations: Optional[Mapping[str, int]] = None,
-    skipped: Optional[Mapping[str, int]] = None,
-    prompts: int = 0,
-    model_tiers: Optional[Mapping[str, str]] = None,
-) -> dict[str, Any]:
-    """Pass 2: price each group and add it to every view. `model_tiers` maps other tools' model
-    names to tiers (the config's models.codex, reversed)."""
-    prices = grouped.prices
-    escalations = escalations or {}
-    opus_key, sonnet_key = TIER_MODEL["opus"], TIER_MODEL["sonnet"]
-    tier_prices, linear, groups = grouped.tier_prices, grouped.linear, grouped.groups
-
-    totals = _zero()
-    models: dict[tuple[str, str], dict[str, Any]] = {}
-    tiers: dict[str, dict[str, Any]] = {}
-    rows: dict[str, dict[str, Any]] = {}
-    sessions: dict[tuple[str, str, str], dict[str, Any]] = {}
-    days: dict[str, dict[str, float]] = {}
-    whatif = {"actual": 0.0, "all_opus": 0.0, "all_sonnet": 0.0, "routed": 0.0}
-    routed_requests = {t: 0 for t in TIERS}
-    switches = 0
-    switch_cost = 0.0
-    claude_requests = 0
-    price_of: dict[Optional[str], tuple[str, Optional[Price], str]] = {}
-
-    for (fidx, d, model, routed, switch), g in groups.items():
-        if g[5] <= 0:
-            continue  # every response in it was replaced by a better copy elsewhere
-        if (since is not None and d < since) or (until is not None and d > until):
-            continue
-        info = price_of.get(model)
-        if info is None:
-            if model is None:
-                info = ("", None, "")
-            else:
-                key_, p = prices.resolve(model)
-                info = (key_, p, tier_of_model(model) or (model_tiers or {}).get(model) or "other")
-            price_of[model] = info
-        _key, p, tier = info
-        if p is None:
-            c = 0.0
-        elif p.long_input is None:
-            c = cost(p, g[0], g[1], g[2], g[3], g[4])
-        else:
-            c = g[8]
-        src = files[fidx]
-        _add(totals, g, c)
-        label = model or "<none>"
-        m = models.get((src.tool, label))
-        if m is None:
-            m = models[(src.tool, label)] = dict(_zero(), tool=src.tool, model=label, tier=tier or None)
-        _add(m, g, c)
-        if model is not None:
-            t = tiers.get(tier)
-            if t is None:
-                t = tiers[tier] = dict(_zero(), tier=tier)
-            _add(t, g, c)
-        rkey = (src.tool + ":" + label) if view == "model" else (
-            f"{src.project}/{src.session}" if view == "session" else bucket(d, view))
-        r = rows.get(rkey)
-        if r is None:
-            r = rows[rkey] = dict(_zero(), key=rkey, cost_by_tier={})
-        _add(r, g, c)
-        if model is not None:
-            r["cost_by_tier"][tier] = r["cost_by_tier"].get(tier, 0.0) + c
-            dd = days.setdefault(d.isoformat(), {})
-            dd[tier] = dd.get(tier, 0.0) + c
-        skey = (src.tool, src.project, src.session)
-        s = sessions.get(skey)
-        if s is None:
-            s = sessions[skey] = dict(_zero(), tool=src.tool, project=src.project, session_id=src.session,
-                                      first=g[6], last=g[7], models=set(), cost_by_tier={})
-        _add(s, g, c)
-        s["first"] = min(s["first"], g[6])
-        s["last"] = max(s["last"], g[7])
-        if model is not None:
-            s["models"].add(model)
-            s["cost_by_tier"][tier] = s["cost_by_tier"].get(tier, 0.0) + c
-
-        if src.tool != "claude" or model is None:
-            continue
-        claude_requests += g[5]
-        whatif["actual"] += c
-        for name, i, t in (("all_opus", 9, "opus"), ("all_sonnet", 10, "sonnet")):
-            tp = tier_prices[t]
-            if tp is not None:
-                whatif[name] += cost(tp, g[0], g[1], g[2], g[3], g[4]) if linear[t] else g[i]
-        rt = routed if routed in tier_prices else (tier if tier in tier_prices else "opus")
-        rp = tier_prices[rt]
-        routed_requests[rt] += g[5]
-        if rp is None:
-            continue
-        if not linear[rt]:
-            whatif["routed"] += g[11]
-            continue
-        normal = cost(rp, g[0], g[1], g[2], g[3], g[4])
-        if switch:
-            # Cache miss: the re-read history is billed as fresh input.
-            rc = cost(rp, g[0] + g[4], g[1], g[2], g[3], 0)
-            switches += g[5]
-            switch_cost += rc - normal
-        else:
-            rc = normal
-        whatif["routed"] += rc
-
-    n = totals["requests"]
-    by_model = sorted((_finish(m, n) for m in models.values()), key=lambda m: (-m["cost"], m["model"]))
-    by_tier = [_finish(tiers[t], n) for t in list(TIERS) + sorted(set(tiers) - set(TIERS)) if t in tiers]
-    for r in rows.values():
-        r["cost_by_tier"] = {k: round(v, 9) for k, v in sorted(r["cost_by_tier"].items())}
-    view_rows = sorted((_finish(r, n) for r in rows.values()), key=lambda r: r["key"])
-    if view == "model":
-        view_rows.sort(key=lambda r: -r["cost"])
-    session_rows = []
-    for s in sessions.values():
-        first, last = s.pop("first"), s.pop("last")
-        s["first_activity"] = _iso(first)
-        s["last_activity"] = _iso(last)
-        s["models"] = sorted(s["models"])
-        s["cost_by_tier"] = {k: round(v, 9) for k, v in sorted(s["cost_by_tier"].items())}
-        s["escalations"] = escalations.get(s["session_id"])
-        session_rows.append(_finish(s, n))
-    session_rows.sort(key=lambda s: s["last_activity"], reverse=True)
-
-    base = whatif["all_opus"]
-
-    def scenario(name: str, value: float, **extra: Any) -> dict[str, Any]:
-        saving = base - value
-        return dict(
-            name=name, cost=round(value, 9), saving_vs_all_opus=round(saving, 9),
-            saving_pct=round(100 * saving / base, 2) if base > 0 else 0.0, **extra,
-        )
-
-    return {
-        "schema": "modelroute.report/1",
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "view": view,
-        "timezone": tz_name,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-        "totals": _finish(totals),
-        "by_model": by_model,
-        "by_tier": by_tier,
-        "rows": view_rows,
-        "sessions": session_rows,
-        "days": [{"date": k, "cost": round(sum(v.values()), 9), "cost_by_tier": {t: round(c, 9) for t, c in sorted(v.items())}}
-                 for k, v in sorted(days.items())],
-        "what_if": {
-            "method": WHATIF_METHOD,
-            "claude_requests": claude_requests,
-            "scenarios": [
-                scenario("actual", whatif["actual"]),
-                scenario("all_opus", whatif["all_opus"], model=opus_key),
-                scenario("all_sonnet", whatif["all_sonnet"], model=sonnet_key),
-                scenario("routed", whatif["routed"], models=dict(TIER_MODEL), switches=switches,
-                         switch_cost=round(switch_cost, 9), requests_by_tier=routed_requests,
-                         prompts_classified=prompts),
-            ],
-        },
-        "skipped": dict(skipped or {}),
-        "warnings": sorted(prices.warnings.values()),
-    }
-
-
-WHATIF_METHOD = (
-    "Each what-if prices the same recorded token counts again. all_opus and all_sonnet bill every Claude "
-    "response at that tier's model price. routed classifies each real user prompt (and each subagent's task "
-    "prompt) with modelroute's router and bills the responses of that turn at the routed tier's model; when "
-    "the routed tier changes between turns, the first response after the switch pays full input price for the "
-    "history it re-reads (its cache reads are billed as input), because the new model has no prompt cache."
-)
+def _rounded(d: Mapping[str, float]) -> dict[str, float]:
+    return {k: round(v, 9) for k, v in sorted(d.items())}
 
 
 def _iso(ts: float) -> str:

@@ -1,0 +1,194 @@
+"""`route report` v2 through the real CLI: the policy-following what-if, dated prices checked
+against the real ccusage, any JSON spacing, and the incremental cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.tools import DATA, npm_tool
+from support.transcript_tree import build_tree
+from test_report import report_json, route
+
+SAMPLES_332 = DATA / "host-samples" / "claude-code-2.1.332"
+SID_332 = "a251986f-498a-4cfc-b2a9-abe09c8c6a38"
+
+
+def _line(i: int, model: str, ts: str = "2026-11-20T10:00:00.000Z", **usage) -> str:
+    u = {"input_tokens": 20_000, "output_tokens": 20_000, "cache_creation_input_tokens": 30_000,
+         "cache_read_input_tokens": 20_000,
+         "cache_creation": {"ephemeral_5m_input_tokens": 20_000, "ephemeral_1h_input_tokens": 10_000}}
+    u.update(usage)
+    return json.dumps({"type": "assistant", "sessionId": "s1", "timestamp": ts, "requestId": f"req_{i}",
+                       "message": {"id": f"msg_{i}", "model": model, "role": "assistant", "usage": u}},
+                      separators=(",", ":"))
+
+
+MODELS = ["claude-fable-5", "claude-fable-5-1", "claude-fable-5-2", "claude-opus-5", "claude-opus-5-5",
+          "claude-sonnet-5", "claude-sonnet-5-5", "claude-haiku-5-5", "claude-haiku-4-5-20251001", "claude-opus-4-8"]
+
+
+@pytest.mark.e2e
+def test_prices_agree_with_real_ccusage_for_every_model_it_knows(tmp_path: Path) -> None:
+    proj = tmp_path / "c" / "projects" / "-p"
+    proj.mkdir(parents=True)
+    (proj / "s1.jsonl").write_text("\n".join(_line(i, m, f"2026-11-20T10:00:{i:02d}.000Z")
+                                             for i, m in enumerate(MODELS)) + "\n")
+    ccusage = npm_tool("ccusage", "ccusage")
+    proc = subprocess.run([ccusage, "claude", "session", "--json", "--offline"], capture_output=True, text=True,
+                          env={**os.environ, "CLAUDE_CONFIG_DIR": str(tmp_path / "c"), "NO_COLOR": "1"}, timeout=120)
+    theirs = {m["modelName"]: m["cost"] for s in json.loads(proc.stdout)["sessions"] for m in s["modelBreakdowns"]}
+    ours = {m["model"]: m["cost"] for m in report_json("model", "--since", "2000-01-01",
+                                                        env={"CLAUDE_CONFIG_DIR": str(tmp_path / "c")})["by_model"]}
+    known = {m for m, c in theirs.items() if c > 0}
+    assert {"claude-fable-5", "claude-fable-5-1", "claude-opus-5", "claude-sonnet-5"} <= known
+    for m in known:
+        assert abs(ours[m] - theirs[m]) < 1e-9, m
+    assert all(ours[m] > 0 for m in MODELS)  # never $0, even where ccusage 20.0.24 has no price
+
+
+def test_lines_written_with_other_json_spacing_count_the_same(tmp_path: Path) -> None:
+    tree = build_tree(tmp_path / "a", sessions=4, edge_cases=False)
+    spaced = tmp_path / "b"
+    for f in (tree.root / "projects").rglob("*.jsonl"):
+        dest = spaced / f.relative_to(tree.root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text("\n".join(json.dumps(json.loads(x)) for x in f.read_text().splitlines() if x) + "\n")
+    assert b'"type": "assistant"' in next((spaced / "projects").rglob("*.jsonl")).read_bytes()
+    a = report_json("model", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tree.root)})
+    b = report_json("model", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(spaced)})
+    assert b["totals"] == a["totals"] and b["skipped"] == {"bad_lines": 0, "unreadable_files": 0}
+    assert b["what_if"] == a["what_if"]
+
+
+def _without_time(rep: dict) -> dict:
+    rep.pop("generated_at")
+    return rep
+
+
+def test_a_repeat_run_reuses_the_cache_and_a_grown_file_is_read_from_where_it_stopped(tmp_path: Path,
+                                                                                     isolated_home: Path) -> None:
+    tree = build_tree(tmp_path / "c", sessions=6)
+    env = {"CLAUDE_CONFIG_DIR": str(tree.root)}
+    first = _without_time(report_json("session", "--since", "2000-01-01", env=env))
+    f = max((p for p in (tree.root / "projects").glob("*/*.jsonl") if p.exists()), key=lambda p: p.stat().st_size)
+    # Same size, mtime and inode, other bytes: a repeat run must not read it again.
+    st = f.stat()
+    data = f.read_bytes()
+    with open(f, "r+b") as fh:
+        fh.write(b"x" * 200)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert _without_time(report_json("session", "--since", "2000-01-01", env=env)) == first
+    fresh = report_json("session", "--since", "2000-01-01", "--no-cache", env=env)
+    assert fresh["skipped"]["bad_lines"] > first["skipped"]["bad_lines"]  # the garbled line, read afresh
+    f.write_bytes(data)
+    report_json("session", "--since", "2000-01-01", env=env)
+
+    # Grown: Claude Code appends a turn. Only the tail is read (a garble before it goes unseen), and
+    # the result equals a full read of the original bytes plus the tail.
+    sid = json.loads(data.splitlines()[1])["sessionId"]
+    extra = [json.dumps({"type": "user", "sessionId": sid, "timestamp": "2026-11-20T10:00:00.000Z",
+                         "message": {"role": "user", "content": "where is parse_config defined?"},
+                         "origin": {"kind": "human"}, "promptSource": "typed"}, separators=(",", ":")),
+             _line(9001, "claude-opus-4-8").replace('"s1"', f'"{sid}"')]
+    st = f.stat()
+    with open(f, "r+b") as fh:
+        fh.write(b"x" * 200)
+        fh.seek(0, 2)
+        fh.write(("\n".join(extra) + "\n").encode())
+    grown = _without_time(report_json("session", "--since", "2000-01-01", env=env))
+    f.write_bytes(data + ("\n".join(extra) + "\n").encode())
+    full = _without_time(report_json("session", "--since", "2000-01-01", "--no-cache", env=env))
+    assert grown == full and grown["totals"]["requests"] == first["totals"]["requests"] + 1
+
+
+def test_the_cache_is_private_holds_no_prompt_text_and_is_rebuilt_when_unreadable(tmp_path: Path,
+                                                                                  isolated_home: Path) -> None:
+    from support.transcript_tree import PROMPTS
+
+    tree = build_tree(tmp_path / "c", sessions=6)
+    env = {"CLAUDE_CONFIG_DIR": str(tree.root)}
+    first = _without_time(report_json("model", "--since", "2000-01-01", env=env))
+    d = isolated_home / ".cache" / "modelroute" / "report"
+    files = list(d.glob("*.msgpack"))
+    assert len(files) == 3 and stat.S_IMODE(d.stat().st_mode) == 0o700
+    for p in files:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600
+        blob = p.read_bytes()
+        for prompt in PROMPTS + ["Find every caller of parse_config"]:
+            assert prompt.encode() not in blob, prompt
+    for p in files:
+        p.write_bytes(b"\x93garbage" + os.urandom(64))
+    assert _without_time(report_json("model", "--since", "2000-01-01", env=env)) == first
+    again = _without_time(report_json("model", "--since", "2000-01-01", env=env))
+    assert again == first and all(p.read_bytes()[:8] != b"\x93garbage" for p in d.glob("*.msgpack"))
+
+
+def _sample_332(tmp_path: Path) -> Path:
+    proj = tmp_path / "c" / "projects" / "-home-dev-proj"
+    sub = proj / SID_332 / "subagents"
+    sub.mkdir(parents=True)
+    (proj / f"{SID_332}.jsonl").write_bytes((SAMPLES_332 / "transcript-main.jsonl").read_bytes())
+    (sub / "agent-a119ee2548ecd21a3.jsonl").write_bytes((SAMPLES_332 / "transcript-subagent.jsonl").read_bytes())
+    (sub / "agent-a119ee2548ecd21a3.meta.json").write_bytes((SAMPLES_332 / "transcript-subagent.meta.json").read_bytes())
+    return tmp_path / "c"
+
+
+def test_host_injected_turns_of_claude_code_2_1_332_are_not_classified_as_prompts(tmp_path: Path) -> None:
+    root = _sample_332(tmp_path)
+    rep = report_json("session", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(root)})
+    main = (SAMPLES_332 / "transcript-main.jsonl").read_text().splitlines()
+    typed = [json.loads(x) for x in main if '"promptSource":"typed"' in x]
+    injected = [x for x in main if '"type":"user"' in x and "<task-notification>" in x]
+    assert injected and typed
+    # the typed prompts, minus the /model commands, plus the subagent's task; never the notification
+    commands = sum(1 for r in typed if "<command-name>" in json.dumps(r["message"]["content"]))
+    assert rep["what_if"]["prompts_classified"] == len(typed) - commands + 1
+    (s,) = rep["sessions"]
+    assert s["session_id"] == SID_332 and s["requests"] > 0
+
+
+def test_the_terminal_report_states_each_scenario_and_never_a_bare_negative(tmp_path: Path) -> None:
+    tree = build_tree(tmp_path / "c", sessions=9)
+    out = route("report", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tree.root)}).stdout
+    block = out[out.index("What if"):]
+    for words in ("As recorded", "With modelroute, automatic", "Following every suggestion",
+                  "Routing that already ran", "haiku subagent", "re-read", "Low and high"):
+        assert words in block, words
+    assert "all_opus" not in out and "routed by modelroute" not in out
+    assert "-$" not in block and "saves -" not in block and "(-" not in block
+    assert "priced transcripts" in out
+
+
+def test_a_lookup_on_an_opus_session_is_delegated_in_the_what_if(tmp_path: Path) -> None:
+    proj = tmp_path / "c" / "projects" / "-p"
+    proj.mkdir(parents=True)
+    rows = []
+    for i, (text, model) in enumerate([("design a sharded, lock-free cache for our distributed queue", "claude-opus-4-8"),
+                                       ("where is parse_config defined?", "claude-opus-4-8")]):
+        rows.append(json.dumps({"type": "user", "sessionId": "s1", "timestamp": f"2026-09-01T10:0{i}:00.000Z",
+                                "message": {"role": "user", "content": text}, "origin": {"kind": "human"}}))
+        rows.append(_line(i, model, f"2026-09-01T10:0{i}:30.000Z", cache_read_input_tokens=80_000))
+    (proj / "s1.jsonl").write_text("\n".join(rows) + "\n")
+    rep = report_json("--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tmp_path / "c")})
+    sc = {s["name"]: s for s in rep["what_if"]["scenarios"]}
+    assert rep["what_if"]["prompts_classified"] == 2
+    assert sc["automatic"]["delegated_requests"] == 1 and sc["automatic"]["cost_low"] < sc["actual"]["cost"]
+    assert sc["automatic"]["cost_low"] <= sc["automatic"]["cost_high"]
+    assert sc["follow"]["switches"] == 0  # the hook delegates a lookup: it never suggests /model for it
+
+
+def test_doctor_says_the_price_table_is_out_of_date_after_a_report_met_an_unknown_model(tmp_path: Path) -> None:
+    proj = tmp_path / "c" / "projects" / "-p"
+    proj.mkdir(parents=True)
+    (proj / "s1.jsonl").write_text(_line(1, "claude-sonnet-7-1") + "\n")
+    env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "c")}
+    proc = route("report", "--since", "2000-01-01", "--json", env=env)
+    assert proc.stderr.count("warning: no price for claude-sonnet-7-1; priced as claude-sonnet-5-5") == 1
+    doc = json.loads(route("doctor", "--json", env=env, check=False).stdout)
+    (check,) = [c for c in doc if c["name"] == "report prices"]
+    assert check["status"] == "warn" and "claude-sonnet-7-1" in check["detail"]
