@@ -29,22 +29,43 @@ def _tiers_of(series: Sequence[dict[str, Any]]) -> list[str]:
     return [t for t in TIER_ORDER if t in present] + sorted(present - set(TIER_ORDER))
 
 
+def nice_ticks(peak: float, most: int = 5) -> tuple[list[float], int]:
+    """Round tick values from 0 to at least `peak` (at most `most` intervals) and the decimals
+    that show them all at one precision: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    import math
+
+    if peak <= 0:
+        return [0.0, 1.0], 0
+    raw = peak / most
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    n = math.ceil(peak / step - 1e-9)
+    decimals = next(d for d in range(12) if abs(step * 10 ** d - round(step * 10 ** d)) < 1e-6)
+    return [round(k * step, 10) for k in range(n + 1)], decimals
+
+
+def _tick_label(v: float, decimals: int) -> str:
+    return f"${v:,.{decimals}f}"
+
+
 def daily_chart(days: Sequence[dict[str, Any]]) -> str:
-    """Cost per day, one bar per day stacked by tier."""
-    width, height, left, bottom, top = 860, 280, 64, 28, 12
+    """Cost per day, one bar per day stacked by tier, on a y-axis of round ticks."""
+    width, height, left, bottom, top = 860, 280, 70, 28, 12
     if not days:
         return '<p class="empty">No usage in this period.</p>'
     tiers = _tiers_of(days)
-    peak = max(d["cost"] for d in days) or 1.0
+    ticks, decimals = nice_ticks(max(d["cost"] for d in days))
+    peak = ticks[-1]
     plot_w, plot_h = width - left - 10, height - bottom - top
     slot = plot_w / len(days)
     bar_w = max(min(slot * 0.8, 48), 1.5)
     parts = [f'<svg id="chart-daily" class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'role="img" aria-label="Cost per day by tier">']
-    for k in range(5):
-        y = top + plot_h - plot_h * k / 4
+    for v in ticks:
+        y = top + plot_h - plot_h * v / peak
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" class="axis" text-anchor="end">{_usd(peak * k / 4)}</text>')
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" class="axis tick" text-anchor="end" '
+                     f'data-value="{_num(v)}">{_tick_label(v, decimals)}</text>')
     label_every = max(1, len(days) // 12)
     for i, d in enumerate(days):
         x = left + i * slot + (slot - bar_w) / 2
@@ -67,7 +88,7 @@ def daily_chart(days: Sequence[dict[str, Any]]) -> str:
     parts.append("</svg>")
     legend = "".join(f'<span class="key"><i style="background:{COLORS.get(t, COLORS["other"])}"></i>{escape(t)}</span>'
                      for t in tiers)
-    return "".join(parts) + f'<div class="legend">{legend}</div>'
+    return f'<div class="scroll">{"".join(parts)}</div><div class="legend">{legend}</div>'
 
 
 def tier_mix(by_tier: Sequence[dict[str, Any]]) -> str:
@@ -100,8 +121,8 @@ def tier_mix(by_tier: Sequence[dict[str, Any]]) -> str:
         f'<td class="n" data-value="{_num(t["cost"])}">{_usd(t["cost"])}</td></tr>'
         for t in by_tier
     )
-    table = ('<table id="tiers"><thead><tr><th>Tier</th><th>Requests</th><th>Share</th><th>Input</th><th>Output</th>'
-             f'<th>Cache write</th><th>Cache read</th><th>Cost</th></tr></thead><tbody>{rows}</tbody></table>')
+    table = ('<div class="wide"><table id="tiers"><thead><tr><th>Tier</th><th>Requests</th><th>Share</th><th>Input</th><th>Output</th>'
+             f'<th>Cache write</th><th>Cache read</th><th>Cost</th></tr></thead><tbody>{rows}</tbody></table></div>')
     return "".join(parts) + table
 
 
@@ -176,18 +197,27 @@ def session_table(sessions: Sequence[dict[str, Any]]) -> str:
 
 
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:900px;color:#222;padding:0 12px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-.sub{color:#666;margin:0 0 16px}.cards{display:flex;gap:12px;flex-wrap:wrap}
-.card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:150px}
-.card b{display:block;font-size:20px}.chart{max-width:100%;height:auto;display:block}
-.grid{stroke:#eee}.axis{font-size:11px;fill:#555}.inbar{font-size:12px;fill:#fff}
-.legend{margin:4px 0 0 64px}.key{margin-right:14px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
+.sub{color:#555;margin:0 0 16px}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px}
+.card{border:1px solid #ddd;border-radius:6px;padding:10px 14px}
+.card b{display:block;font-size:22px;margin:2px 0}.card .note{display:block}
+.chart{width:100%;height:auto;display:block}.scroll{overflow-x:auto}
+.grid{stroke:#eee}.axis{font-size:12px;fill:#444}.inbar{font-size:13px;fill:#fff}
+.legend{margin:4px 0 0 70px}.key{margin-right:14px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.wide{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin-top:8px;font-size:13px}
-th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}td.n,.n{text-align:right}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;white-space:nowrap}td.n,.n{text-align:right}
 th[data-type]{cursor:pointer;user-select:none}th.asc:after{content:" \\25B2"}th.desc:after{content:" \\25BC"}
+.scenarios{padding-left:18px}.scenarios li{margin:6px 0}
 .method{color:#444;background:#f7f7f7;padding:8px 12px;border-radius:6px}
-.note{color:#666;font-size:12px}
+.note{color:#666;font-size:13px}
+@media (max-width:700px){
+ body{margin:12px auto;padding:0 10px;font-size:14px}
+ .chart#chart-daily{min-width:600px}.legend{margin-left:0}
+ #chart-whatif text{display:none}
+}
 """
 
 SCRIPT = r"""
@@ -222,6 +252,9 @@ SCRIPT = r"""
     var m=/sort=(-?)(\d+)/.exec(location.hash);
     if(m&&ths[+m[2]]){ths[+m[2]]._sort();if(m[1])ths[+m[2]]._sort();}
   });
+  var d=document.documentElement;
+  document.body.setAttribute('data-overflow',String(Math.max(0,d.scrollWidth-d.clientWidth)));
+  document.body.setAttribute('data-viewport',String(window.innerWidth));
   document.body.setAttribute('data-ready','1');
 })();
 """

@@ -137,8 +137,7 @@ class SessionDay(msgspec.Struct, array_like=True, gc=False):
     session: str
     day: int
     sums: Group  # model None: every model of the day together
-    tiers: dict[str, float]  # cost per tier
-    models: list[str]
+    model_costs: dict[str, float]  # cost per model (tiers are the view's business: other tools map by config)
     subagent_groups: list[Group]  # for the achieved saving (priced against the main thread's model)
 
 

@@ -113,13 +113,10 @@ def summarize(records: Sequence[FileRecord], groups: Mapping[int, list[Group]], 
             dk = (r.tool, r.project, r.session, g.day)
             d = days.get(dk)
             if d is None:
-                d = days[dk] = SessionDay(r.tool, r.project, r.session, g.day, Group(g.day, None), {}, [], [])
+                d = days[dk] = SessionDay(r.tool, r.project, r.session, g.day, Group(g.day, None), {}, [])
             d.sums.merge(g)
             if g.model is not None:
-                tier = _tier(g.model)
-                d.tiers[tier] = d.tiers.get(tier, 0.0) + g.cost
-                if g.model not in d.models:
-                    d.models.append(g.model)
+                d.model_costs[g.model] = d.model_costs.get(g.model, 0.0) + g.cost
                 if r.side and r.tool == "claude":
                     d.subagent_groups.append(g)
     s.totals = [(k[0], g) for k, g in totals.items()]
@@ -132,11 +129,12 @@ _TIER: dict[str, str] = {}
 
 
 def _tier(model: str, model_tiers: Optional[Mapping[str, str]] = None) -> str:
+    """A Claude model's tier by family, another tool's by the config (models.codex, reversed)."""
+    if model_tiers:
+        return tier_of_model(model) or model_tiers.get(model) or "other"
     t = _TIER.get(model)
     if t is None:
-        t = tier_of_model(model) or (model_tiers or {}).get(model) or "other"
-        if model_tiers is None:
-            _TIER[model] = t
+        t = _TIER[model] = tier_of_model(model) or "other"
     return t
 
 
@@ -195,8 +193,10 @@ def build(summary: Summary, prices: PriceBook, tz_name: str, view: str = "daily"
         s["sums"].add(d.sums)
         s["first"] = min(s["first"], d.sums.first)
         s["last"] = max(s["last"], d.sums.last)
-        s["models"].update(d.models)
-        for t, c in d.tiers.items():
+        s["models"].update(d.model_costs)
+        mt = model_tiers if d.tool != "claude" else None
+        for m, c in d.model_costs.items():
+            t = _tier(m, mt)
             s["tiers"][t] = s["tiers"].get(t, 0.0) + c
         if view == "session":
             rkey = f"{d.project}/{d.session}"
@@ -204,7 +204,8 @@ def build(summary: Summary, prices: PriceBook, tz_name: str, view: str = "daily"
             if row is None:
                 row = rows[rkey] = (Sums(), {})
             row[0].add(d.sums)
-            for t, c in d.tiers.items():
+            for m, c in d.model_costs.items():
+                t = _tier(m, mt)
                 row[1][t] = row[1].get(t, 0.0) + c
         parent = summary.main_models.get(f"{d.project}/{d.session}")
         for g in d.subagent_groups:
