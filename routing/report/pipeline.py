@@ -17,6 +17,8 @@ from bisect import bisect_left
 from datetime import date, tzinfo
 from typing import Any, Mapping, NamedTuple, Optional
 
+import msgspec
+
 from routing.report import cache as report_cache
 from routing.report import totals
 from routing.report.totals import summarize
@@ -135,10 +137,17 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
     keep = [r for r in done if r.cacheable]
     volatile = [r for r in done if not r.cacheable]
     stable = summarize(keep, merge_shared(keep, day_of))
+    summary = stable
     if volatile:
-        summary = summarize(done, merge_shared(done, day_of))
-    else:
-        summary = stable
+        every = array("q")
+        for r in keep:
+            every.frombytes(r.keys)
+        known = set(every)
+        if any(not known.isdisjoint(array("q", r.keys)) for r in volatile):
+            summary = summarize(done, merge_shared(done, day_of))
+        else:  # the files still being written share nothing with the rest: add them on top
+            copy = msgspec.msgpack.decode(msgspec.msgpack.encode(stable), type=Summary)
+            summary = summarize(volatile, merge_shared(volatile, day_of), into=copy)
     error = None
     if req.use_cache:
         every = array("q")

@@ -62,7 +62,8 @@ def render_human(rec: Session | None) -> str:
     if shown or blocked:
         lines.append(f"advice      {shown} suggestions, {blocked} blocks")
     if rec.cost_usd is not None:
-        lines.append(f"cost        ${rec.cost_usd:.2f}")
+        lines.append(f"cost        ${rec.cost_usd:.2f} (Claude Code's own running cost of this session; "
+                     "`route report` prices the transcripts)")
     env = os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL")
     if env:
         lines.append(f"note        CLAUDE_CODE_SUBAGENT_MODEL={clean(env)} overrides per-task subagent routing")

@@ -192,3 +192,19 @@ def test_doctor_says_the_price_table_is_out_of_date_after_a_report_met_an_unknow
     doc = json.loads(route("doctor", "--json", env=env, check=False).stdout)
     (check,) = [c for c in doc if c["name"] == "report prices"]
     assert check["status"] == "warn" and "claude-sonnet-7-1" in check["detail"]
+
+
+def test_status_and_report_say_where_their_costs_come_from(tmp_path: Path, isolated_home: Path) -> None:
+    import time
+
+    state = isolated_home / ".local" / "state" / "modelroute"
+    state.mkdir(parents=True)
+    now = time.time()
+    (state / "state.json").write_text(json.dumps({"version": 1, "last_session": "s1", "sessions": {"s1": {
+        "source": "claude", "first_seen": now - 60, "last_seen": now, "model": "claude-opus-4-8", "tier": "opus",
+        "prompts": {"opus": 1}, "cost_usd": 1.25}}}))
+    out = route("status", check=False).stdout
+    assert "$1.25 (Claude Code's own running cost" in out, out
+    tree = build_tree(tmp_path / "c", sessions=2)
+    out = route("report", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tree.root)}).stdout
+    assert "Costs: priced transcripts" in out and "not Claude Code's own meter" in out
