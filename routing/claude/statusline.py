@@ -77,11 +77,29 @@ def status_line(payload: dict) -> str:
     return render_line(live, rec, cost)
 
 
+TERMINAL_HELP = (
+    "route status --claude is Claude Code's statusLine command: it reads the JSON Claude Code sends on stdin.\n"
+    "  Try it: echo '{\"session_id\": \"s1\", \"model\": {\"id\": \"claude-sonnet-5\"}}' | route status --claude\n"
+    "  The current session, for you: route status\n"
+)
+
+
 def run(stdin=None) -> int:
-    """`route status --claude`: the statusLine command. Prints a line whatever happens."""
+    """`route status --claude`: the statusLine command. Prints a line whatever happens.
+
+    Claude Code always pipes JSON in; a terminal on stdin is a person trying
+    the README's command, who gets a line saying how instead of a wait for input."""
     from routing.claude import hook_io
     from routing.core import errorlog
 
+    stream = sys.stdin if stdin is None else stdin
+    try:
+        at_terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        at_terminal = False
+    if at_terminal:
+        sys.stderr.write(TERMINAL_HELP)
+        return 2
     try:
         payload = hook_io.read_payload(stdin)
         line = status_line(payload)

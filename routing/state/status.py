@@ -42,8 +42,8 @@ def _counts(d: dict) -> str:
 
 def render_human(rec: Session | None) -> str:
     if rec is None:
-        return ("no session recorded yet. Claude Code sessions appear here once the hooks are installed "
-                "(route install --claude).")
+        return ("no session recorded yet. Start a Claude Code session, or run `codex-quick \"...\"` in a new "
+                "shell: its model, routed tiers and escalations show here. (Nothing wired yet? `route install`.)")
     last = rec.last_decision
     lines = [
         f"session     {clean(rec.id)} ({rec.source}, started {_ago(rec.first_seen)}, "

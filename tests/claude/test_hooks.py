@@ -410,6 +410,23 @@ def test_route_status_claude_is_the_status_line(python_exe: str) -> None:
     assert via_cli.returncode == 0 and via_cli.stdout == via_hook.stdout == "sonnet · $0.02\n".encode()
 
 
+def test_route_status_claude_typed_at_a_terminal_says_how_to_use_it(python_exe: str, isolated_home: Path) -> None:
+    """The README's `route status --claude`, run by hand: a real pty on stdin, no JSON coming."""
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([python_exe, "-m", "routing", "status", "--claude"], stdin=slave,
+                              capture_output=True, text=True, timeout=30)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "statusLine command" in proc.stderr and "| route status --claude" in proc.stderr
+    assert not (isolated_home / ".local/state/modelroute/errors.log").exists()
+
+
 def test_status_line_prints_a_line_even_on_junk() -> None:
     proc = run_hook("status_line.py", b"junk")
     assert proc.returncode == 0 and proc.stdout == b"route\n"
@@ -423,7 +440,7 @@ def test_route_status_for_humans_and_as_json(python_exe: str) -> None:
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 
-    assert "no session recorded yet" in route()
+    assert "no session recorded yet. Start a Claude Code session, or run `codex-quick" in route()
     assert json.loads(route("--json")) is None
     start("claude-sonnet-5")
     run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))
