@@ -5,7 +5,12 @@
 #      $XDG_DATA_HOME/modelroute/venv, with `route` and `modelroute` linked
 #      into ~/.local/bin (re-running with an unchanged checkout skips this);
 #   2. `route install`: Claude Code, your login shell, Codex profiles (those
-#      found), and the Cursor settings to pick by hand.
+#      found), and the Cursor settings to pick by hand: it prints its plan,
+#      one line per file (CREATED, MODIFIED, REMOVED, NO CHANGE), and at a
+#      terminal asks before writing;
+#   3. a check that it works: `route explain` on a sample prompt, `route doctor`.
+# --dry-run shows the diff of every file first and writes nothing (before a
+# first install it builds modelroute in a temp dir to compute them).
 # Flags go on to `route install`: --dry-run, --yes, --no-claude, --no-shell,
 # --no-codex, --subagents routed|haiku, --login-shell SHELL, --follow-symlinks.
 # ./install.sh --uninstall [--purge] runs `route uninstall` and then removes
@@ -18,11 +23,17 @@ say() { printf '%s\n' "$*"; }
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ -n "${HOME:-}" ] || die "HOME is not set; set it to your home directory and run again"
 [ -d "$HOME" ] || die "HOME ($HOME) does not exist; create it or set HOME to your home directory"
-data_home=${XDG_DATA_HOME:-$HOME/.local/share}
-case $data_home in /*) ;; *) data_home=$HOME/.local/share ;; esac
+xdg() {  # xdg VAR DEFAULT: an absolute XDG dir, else the default (the spec ignores relative ones)
+  case ${!1:-} in /*) printf '%s\n' "${!1}" ;; *) printf '%s\n' "$2" ;; esac
+}
+data_home=$(xdg XDG_DATA_HOME "$HOME/.local/share")
+state_home=$(xdg XDG_STATE_HOME "$HOME/.local/state")
+cache_home=$(xdg XDG_CACHE_HOME "$HOME/.cache")
 venv=$data_home/modelroute/venv
 bin_dir=$HOME/.local/bin
 stamp_file=$venv/.modelroute-source
+made_file=$venv/.modelroute-made-dirs  # dirs this script created, for --uninstall to tidy
+started=$SECONDS
 
 uninstall=0
 dry_run=0
@@ -35,6 +46,11 @@ for arg in "$@"; do
     *) pass+=("$arg") ;;
   esac
 done
+
+missing_dirs() {  # the ancestors of $1 (itself included) that do not exist yet, deepest first
+  local d=$1
+  while [ ! -e "$d" ] && [ "$d" != / ]; do printf '%s\n' "$d"; d=$(dirname "$d"); done
+}
 
 ours() {  # is this link one we made?
   [ -L "$1" ] && case $(readlink "$1") in "$venv"/*) return 0 ;; esac
@@ -73,6 +89,7 @@ if [ "$uninstall" = 1 ]; then
     say "no modelroute installation found at $venv or in pipx"
   fi
   [ "$dry_run" = 1 ] && exit 0
+  made=$(cat "$made_file" 2>/dev/null || true)
   for name in route modelroute; do
     if ours "$bin_dir/$name"; then rm -f "$bin_dir/$name"; say "removed $bin_dir/$name"; fi
   done
@@ -81,6 +98,9 @@ if [ "$uninstall" = 1 ]; then
     say "removed $venv"
     rmdir "$(dirname "$venv")" 2>/dev/null || true
   fi
+  # The directories this script created (~/.local/bin on a fresh account), once empty.
+  printf '%s\n' "$made" | awk 'NF { print length, $0 }' | sort -rn | cut -d' ' -f2- |
+    while IFS= read -r d; do rmdir "$d" 2>/dev/null && say "removed the empty $d"; done || true
   if command -v pipx >/dev/null 2>&1 && pipx list --short 2>/dev/null | grep -q '^modelroute '; then
     pipx uninstall modelroute >/dev/null && say "removed the pipx install of modelroute"
   fi
@@ -101,7 +121,7 @@ fi
 stamp=$("$python" - "$src" <<'PY'
 import hashlib, os, sys
 root, h = sys.argv[1], hashlib.sha256()
-for top in ("pyproject.toml", "routing", "hooks", "shell"):
+for top in ("pyproject.toml", "routing", "hooks"):
     base = os.path.join(root, top)
     files = [base] if os.path.isfile(base) else sorted(
         os.path.join(d, f) for d, dirs, fs in os.walk(base) for f in fs if "__pycache__" not in d)
@@ -113,36 +133,59 @@ print(h.hexdigest())
 PY
 ) || die "cannot read the checkout at $src"
 
+use_pipx=0
+if command -v pipx >/dev/null 2>&1 && [ -z "${MODELROUTE_NO_PIPX:-}" ]; then use_pipx=1; fi
+
 if [ "$dry_run" = 1 ]; then
   route_bin=$(installed_route || true)
-  if [ -z "$route_bin" ]; then
-    say "would install modelroute into $venv and link route, modelroute into $bin_dir"
-    say "then run \`route install\`; once installed, \`route install --dry-run\` shows its diffs"
-    say "dry run: nothing was written"
-    exit 0
+  if [ -n "$route_bin" ]; then
+    [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] || say "would update the modelroute package in $venv"
+    exec "$route_bin" install ${pass[@]+"${pass[@]}"}
   fi
-  [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] || say "would update the modelroute package in $venv"
-  exec "$route_bin" install ${pass[@]+"${pass[@]}"}
+  # Nothing installed yet: build it in a temp dir (outside HOME, removed on exit) and plan
+  # from there as if it lived where the real install will put it.
+  final=$venv
+  if [ "$use_pipx" = 1 ]; then
+    final=$(pipx environment --value PIPX_LOCAL_VENVS 2>/dev/null)/modelroute
+    say "would install modelroute with pipx (into $final)"
+  else
+    say "would install modelroute into $venv and link route, modelroute into $bin_dir"
+  fi
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/modelroute-dry-run.XXXXXX") || die "cannot make a temp dir to plan in"
+  trap 'rm -rf "$tmp"' EXIT
+  say "building modelroute in $tmp to show the diffs (nothing in your HOME is written) ..."
+  real=$("$python" -c 'import sys; print(sys.executable)')
+  "$real" -m venv "$tmp/venv" >/dev/null || die "could not create a virtual environment (on Debian: apt install python3-venv)"
+  PIP_CACHE_DIR=$tmp/pip-cache "$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$src" ||
+    die "pip install failed (see the messages above)"
+  MODELROUTE_PLAN_AS_VENV=$final "$tmp/venv/bin/modelroute" install ${pass[@]+"${pass[@]}"}
+  exit $?
 fi
 
-if command -v pipx >/dev/null 2>&1 && [ -z "${MODELROUTE_NO_PIPX:-}" ]; then
+if [ "$use_pipx" = 1 ]; then
+  say "installing the modelroute package with pipx ..."
   pipx install --force "$src" >/dev/null || die "pipx install failed"
   route_bin=$(pipx_route) || die "pipx installed modelroute but its modelroute command was not found"
   say "installed modelroute with pipx"
 else
+  # Before anything is created: the dirs modelroute will make, so --uninstall can tidy them.
+  made=$( { cat "$made_file" 2>/dev/null || true; for d in "$venv" "$bin_dir" "$state_home/modelroute" \
+           "$cache_home/modelroute"; do missing_dirs "$d"; done; } | sort -u)
   if ! writable "$(dirname "$venv")" || ! mkdir -p "$(dirname "$venv")" 2>/dev/null; then
     die "cannot create $(dirname "$venv"): read-only (HOME or XDG_DATA_HOME); make it writable and run again"
   fi
   if [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && [ -x "$venv/bin/modelroute" ]; then
     say "modelroute in $venv is up to date"
   else
+    say "installing the modelroute package into $venv (a venv of its own, with pip) ..."
     if [ ! -x "$venv/bin/python" ]; then
       # Resolve shims (pyenv, asdf) to the real interpreter: hooks start faster.
       real=$("$python" -c 'import sys; print(sys.executable)')
       "$real" -m venv "$venv" || die "could not create a virtual environment at $venv (on Debian: apt install python3-venv)"
     fi
     rm -f "$stamp_file"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$src" ||
+    # No pip cache: the wheel built from this checkout would stay in ~/.cache/pip after --uninstall.
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir --upgrade "$src" ||
       die "pip install failed (see the messages above)"
     printf '%s\n' "$stamp" > "$stamp_file"
     say "installed modelroute into $venv"
@@ -150,6 +193,7 @@ else
   if ! writable "$bin_dir" || ! mkdir -p "$bin_dir" 2>/dev/null; then
     die "cannot create $bin_dir: read-only; make it writable and run again"
   fi
+  [ -z "$made" ] || printf '%s\n' "$made" > "$made_file"
   for name in route modelroute; do
     target=$bin_dir/$name
     if [ -e "$target" ] && ! ours "$target"; then
@@ -159,13 +203,33 @@ else
     [ "$(readlink "$target" 2>/dev/null)" = "$venv/bin/$name" ] || ln -sfn "$venv/bin/$name" "$target"
   done
   route_bin=$venv/bin/modelroute
-  case ":$PATH:" in *":$bin_dir:"*) ;; *) say "note: add $bin_dir to your PATH" ;; esac
+  case ":$PATH:" in
+    *":$bin_dir:"*) ;;
+    *) say "note: $bin_dir is not on PATH in this shell; new shells get it from the shell set-up below" ;;
+  esac
 fi
 
+say ""
+say "wiring your tools (route install):"
 "$route_bin" install ${pass[@]+"${pass[@]}"} || {
   rc=$?
   say "route install reported problems (above); fix them and run $0 again"
   exit "$rc"
 }
-say "try: route explain \"find where parse_config is defined\"; check the set-up: route doctor"
-say "undo: $0 --uninstall"
+
+# Show it working: one prompt through the router, then every check with its fix.
+sample="find where parse_config is defined"
+say ""
+say "modelroute at work: \`route explain \"$sample\"\`"
+"$route_bin" explain "$sample" | sed 's/^/  /' || true
+say ""
+say "checking the set-up: \`route doctor\`"
+doctor_rc=0
+"$route_bin" doctor | sed 's/^/  /' || doctor_rc=$?  # pipefail: doctor's own exit status
+say ""
+if [ "$doctor_rc" != 0 ]; then
+  say "route doctor found a problem (the fail line above says how to fix it)"
+  exit 1
+fi
+say "modelroute is installed and working ($((SECONDS - started)) s)."
+say "Next: open a new shell, then try \`codex-quick \"...\"\` or start Claude Code; \`route status\` shows the session."

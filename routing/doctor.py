@@ -76,7 +76,10 @@ def check_route_on_path() -> Check:
     net_tools = nettools.system_route()
     if exe is None:
         alt = shutil.which("modelroute")
-        fix = f"add {Path(alt).parent if alt else paths.home() / '.local/bin'} to PATH"
+        bin_dir = Path(alt).parent if alt else paths.home() / ".local/bin"
+        fix = f"add {bin_dir} to PATH"
+        if _shell_puts_on_path(bin_dir):
+            fix = f"open a new shell: modelroute's shell set-up puts {bin_dir} on PATH"
         return Check(name, WARN, "`route` is not on PATH" + (f" (modelroute is: {alt})" if alt else ""), fix)
     if nettools.is_ours(os.path.realpath(exe)):
         extra = f"; net-tools arguments (route -n) go on to {net_tools}" if net_tools else ""
@@ -85,6 +88,20 @@ def check_route_on_path() -> Check:
         name, WARN, f"`route` runs {exe} (net-tools), which shadows modelroute",
         f"use `modelroute` instead, or put {Path(sys.executable).parent if os.path.exists(Path(sys.executable).parent / 'route') else paths.home() / '.local/bin'} before {Path(exe).parent} in PATH",
     )
+
+
+def _shell_puts_on_path(bin_dir: Path) -> bool:
+    """The installed shell init adds `bin_dir` to PATH (routing.shell.setup.path_lines)."""
+    from routing.shell import setup as shell_setup
+
+    for f in (shell_setup.init_file("bash"), shell_setup.init_file("zsh"), shell_setup.fish_conf_file()):
+        try:
+            text = f.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if any(shell_setup.path_lines(sh, bin_dir) in text for sh in ("bash", "fish")):
+            return True
+    return False
 
 
 def run_all() -> list[Check]:

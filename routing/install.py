@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from routing.core import paths
-from routing.edits.plan import CREATED, MODIFIED, NO_CHANGE, REMOVED, TreeRemoval
+from routing.edits.plan import CREATED, MODIFIED, NO_CHANGE, REMOVED, Skipped, TreeRemoval
 from routing.edits.target import Options, Plan, Target
 
 NAMES = ("claude", "shell", "codex", "cursor")
@@ -82,44 +82,47 @@ def apply(plans: list[Plan]) -> list[Plan]:
 
 
 def plan_data(purge: bool, others: Sequence[Plan] = ()) -> Plan:
-    """What uninstall does with modelroute's own files: --purge removes them, else they are listed as kept.
+    """What uninstall does with modelroute's own files.
 
-    The state dir holds the user's session counts and the error log, the config
-    dir their settings: worth keeping unless asked. The package env (venv) is
-    install.sh's to remove. Files the `others` plans already remove are left to them."""
-    from routing.edits.plan import Skipped
-
+    Caches, the state file's lock and the prompt's status cache are clutter
+    once unwired: they go. The session counts and the error log (state dir)
+    and the user's config are theirs: kept and listed, unless --purge. The
+    package env (venv) is install.sh's to remove. Files the `others` plans
+    already handle are left to them."""
     plan = Plan("modelroute data")
-    data = paths.data_dir()
-    found: list[tuple[Path, str]] = [
-        (paths.state_dir(), "session counts and the error log"),
-        (paths.config_dir(), "your modelroute config"),
-        (paths.cache_dir(), "caches"),
-    ]
-    if data.is_dir():
-        found += [(p, "modelroute data") for p in sorted(data.iterdir()) if p.name != "venv"]
+    state, config, cache, data = paths.state_dir(), paths.config_dir(), paths.cache_dir(), paths.data_dir()
     taken = {e.path for p in others for e in p.edits}
-    for path, what in found:
-        if not os.path.lexists(path) or path in taken:
-            continue
-        if purge:
-            plan.edits.append(TreeRemoval(path, what))
-            continue
-        kept = _user_data(path)
-        if kept:
-            plan.skipped.append(Skipped(path, f"{what} ({', '.join(kept)}); `route uninstall --purge` removes it"))
+    if purge:
+        found = [(state, "session counts and the error log"), (config, "your modelroute config"), (cache, "caches")]
+        if data.is_dir():
+            found += [(p, "modelroute data") for p in sorted(data.iterdir()) if p.name != "venv"]
+        plan.edits += [TreeRemoval(p, what) for p, what in found if os.path.lexists(p) and p not in taken]
+        return plan
+    if os.path.lexists(cache):
+        plan.edits.append(TreeRemoval(cache, "caches, rebuilt when needed"))
+    names = _names(state)
+    clutter = [n for n in names if n in CLUTTER or n.startswith("prompt-mark.")]
+    mine = [n for n in names if n not in clutter and n != "installed.json"]
+    for n in clutter:
+        # The last one takes the state dir with it, once nothing of the user's is left in it.
+        plan.edits.append(TreeRemoval(state / n, "lock and status cache", [str(state)] if n == clutter[-1] else []))
+    if mine:
+        plan.skipped.append(Skipped(state, f"{', '.join(mine)}: your session counts and the error log; "
+                                           "`route uninstall --purge` removes them"))
+    if _names(config):
+        plan.skipped.append(Skipped(config, "your modelroute config; `route uninstall --purge` removes it"))
     return plan
 
 
-def _user_data(path: Path) -> list[str]:
-    """What in one of our dirs is worth keeping: not the install record (it goes with the last entry), not caches."""
-    if path in (paths.cache_dir(),) or not path.is_dir():
-        return []
+# In the state dir, once unwired: only there for the hooks and the shell prompt.
+CLUTTER = ("state.json.lock", "status")
+
+
+def _names(d: Path) -> list[str]:
     try:
-        names = sorted(os.listdir(path))
+        return sorted(os.listdir(d))
     except OSError:
         return []
-    return [n for n in names if n not in ("installed.json", "state.json.lock") and not n.startswith("prompt-mark.")]
 
 
 # -- the printer -------------------------------------------------------------------------

@@ -83,12 +83,14 @@ def write_dotfiles(home: Path) -> None:
         p.write_text(text)
 
 
-def snapshot(home: Path, skip_venv: bool = True) -> dict[str, tuple[bytes, float]]:
-    """Every file under home (but the venv): its bytes and mtime."""
+def snapshot(home: Path, skip_venv: bool = True, skip_cache: bool = False) -> dict[str, tuple[bytes, float]]:
+    """Every file under home (but the venv, and with skip_cache modelroute's cache): its bytes and mtime."""
     out = {}
     for d, dirs, files in os.walk(home):
         if skip_venv:
             dirs[:] = [x for x in dirs if os.path.join(d, x) != str(home / VENV_REL)]
+        if skip_cache:  # install.sh ends with `route doctor`, whose throwaway hook state lives there
+            dirs[:] = [x for x in dirs if os.path.join(d, x) != str(home / ".cache/modelroute")]
         for f in files:
             p = Path(d) / f
             if p.is_symlink():
@@ -142,20 +144,23 @@ class Session:
 
 
 def quick_start_commands() -> list[str]:
+    """The README's two commands: the first installs modelroute, the second runs the test suite.
+
+    scripts/fresh-machine.sh runs both on a clean clone; here the first one runs."""
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block, "README's Quick start has no ```sh block"
-    return [line.split("  #")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    assert blocks, "README's Quick start has no ```sh block"
+    return [line.split("  #")[0].strip() for b in blocks for line in b.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")
 def install_session(tmp_path_factory: pytest.TempPathFactory) -> Session:
-    """The README's quick start, verbatim, on a fresh HOME: the session's only pip build."""
+    """The README's install command, verbatim, on a fresh HOME: the session's only pip build."""
     s = Session(tmp_path_factory.mktemp("install-sh"))
     home = s.reset(with_venv=False)
     s.quick_start = []
-    for cmd in quick_start_commands():
+    for cmd in quick_start_commands()[:1]:
         out = subprocess.run(["bash", "-c", cmd], cwd=str(ROOT), env=base_env(home), stdin=subprocess.DEVNULL,
                              capture_output=True, text=True, timeout=600)
         s.quick_start.append((cmd, out))
@@ -173,13 +178,15 @@ def home(install_session: Session) -> Path:
 
 
 def test_readme_quick_start_works_on_a_fresh_machine(install_session: Session) -> None:
-    """A new HOME, no venv, no state: the README's commands build and wire everything and pass doctor."""
-    cmds = [c for c, _ in install_session.quick_start]
-    assert cmds == quick_start_commands() and cmds[0].startswith("./install.sh")
-    for cmd, out in install_session.quick_start:
-        assert out.returncode == 0, f"{cmd!r} failed:\n{out.stdout}\n{out.stderr}"
-        assert "Traceback" not in out.stderr
-    assert "installed modelroute into" in install_session.quick_start[0][1].stdout
+    """A new HOME, no venv, no state: the README's install command builds, wires, and shows it working."""
+    assert quick_start_commands() == ["./install.sh", "./test.sh"]
+    ((cmd, out),) = install_session.quick_start
+    assert out.returncode == 0, f"{cmd!r} failed:\n{out.stdout}\n{out.stderr}"
+    assert "Traceback" not in out.stderr
+    assert "installed modelroute into" in out.stdout
+    at_work = out.stdout.split("modelroute at work:", 1)[1]
+    assert "tier:       haiku" in at_work and "ok    hook run: UserPromptSubmit ran in" in at_work
+    assert "modelroute is installed and working" in out.stdout
 
 
 def test_install_wires_everything_and_keeps_the_users_content(home: Path) -> None:
@@ -238,11 +245,11 @@ def test_a_new_shell_finds_route_though_local_bin_was_not_on_path(home: Path) ->
 def test_second_run_is_a_no_op(home: Path) -> None:
     first = run_install(home)
     assert first.returncode == 0, first.stdout + first.stderr
-    before = snapshot(home)
+    before = snapshot(home, skip_cache=True)
     time.sleep(0.05)
     second = run_install(home)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert snapshot(home) == before  # same bytes, and nothing rewritten (same mtimes)
+    assert snapshot(home, skip_cache=True) == before  # same bytes, and nothing rewritten (same mtimes)
     for part in ("Claude Code", "shell (bash)", "Codex"):
         assert f"{part}: already installed" in second.stdout, second.stdout
     assert "up to date" in second.stdout
@@ -257,18 +264,28 @@ def test_dry_run_writes_nothing_and_shows_diffs(home: Path) -> None:
     assert "dry run: nothing was written" in out.stdout
 
 
-def test_dry_run_before_any_install_writes_nothing(install_session: Session) -> None:
+def test_dry_run_before_any_install_shows_the_real_diffs_and_writes_nothing(install_session: Session) -> None:
+    """The person who most needs the preview has nothing installed yet."""
     home = install_session.reset(with_venv=False)
     before = snapshot(home, skip_venv=False)
     out = run_install(home, "--dry-run")
     assert out.returncode == 0, out.stdout + out.stderr
     assert snapshot(home, skip_venv=False) == before
     assert "would install modelroute" in out.stdout
+    assert "+# >>> modelroute >>>" in out.stdout and f"--- {home}/.claude/settings.json" in out.stdout
+    # The hook commands as the real install will write them, not the temp build's paths.
+    assert f"{home}/{VENV_REL}/bin/python" in out.stdout and "modelroute-dry-run" not in out.stdout.split("...", 1)[1]
+    assert "dry run: nothing was written" in out.stdout
+
+
+def dirs(home: Path) -> set[str]:
+    return {str(Path(d).relative_to(home)) for d, _, _ in os.walk(home)}
 
 
 def test_uninstall_restores_every_byte(home: Path) -> None:
     os.chmod(home / ".bashrc", 0o600)
     originals = snapshot(home)
+    dirs_before = dirs(home)
     assert run_install(home).returncode == 0
     out = run_install(home, "--uninstall", "--purge")
     assert out.returncode == 0, out.stdout + out.stderr
@@ -279,6 +296,7 @@ def test_uninstall_restores_every_byte(home: Path) -> None:
     assert os.stat(home / ".bashrc").st_mode & 0o777 == 0o600
     assert not (home / VENV_REL).exists() and not (home / ".local/bin/route").exists()
     assert not (home / ".local/state/modelroute").exists()
+    assert dirs(home) <= dirs_before, dirs(home) - dirs_before  # no empty ~/.local/bin, state or cache dir
 
 
 def test_uninstall_keeps_what_the_user_added_since(home: Path) -> None:

@@ -16,14 +16,16 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from routing.claude import home
 from routing.claude.describe import describe
 from routing.claude.jsonedit import detect_style, render, same_order
-from routing.claude.merge import (MARKER, SUBAGENT_ENV, SettingsError, has_key, merge, parse, unmerge,
-                                  wanted_commands)
+from routing.claude.merge import (HOOKS, MARKER, STATUS_LINE_SCRIPT, SUBAGENT_ENV, SettingsError, command_for,
+                                  has_key, hooks_dir, merge, parse, unmerge, wanted_commands)
+from routing.core import paths
 from routing.core.checks import Check
 from routing.edits import fileops
 from routing.edits import record as install_record
@@ -116,11 +118,27 @@ def _record(s: Scope, real: Path) -> Optional[dict[str, Any]]:
     return install_record.get(real) or install_record.get(s.settings)
 
 
+PLAN_AS_VENV = paths.PLAN_AS_VENV
+
+
+def hook_commands(scripts: Optional[Path] = None, python: Optional[str] = None) -> dict[str, str]:
+    """event (and "statusLine") -> command; refuses when a hook script is missing here."""
+    commands = wanted_commands(scripts, python)
+    final = os.environ.get(PLAN_AS_VENV, "")
+    if not final or scripts is not None:
+        return commands
+    rel = hooks_dir().relative_to(sys.prefix)
+    names = {event: script for event, (_, script, _) in HOOKS.items()}
+    names["statusLine"] = STATUS_LINE_SCRIPT
+    return {key: command_for(Path(final) / rel / names[key], os.path.join(final, "bin", "python"))
+            for key in commands}
+
+
 def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
                  scripts: Optional[Path] = None, python: Optional[str] = None) -> Plan:
     """Plan merging our entries into the settings file, and the Explore agent."""
     plan = Plan(s.name)
-    commands = wanted_commands(scripts, python)
+    commands = hook_commands(scripts, python)
     old, real = _read_settings(s.settings, follow)
     doc = parse(s.settings, old)
     record = _record(s, real) or {}

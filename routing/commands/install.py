@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional
 
@@ -77,6 +78,10 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         installer.check_home()
     except RuntimeError as e:
         raise click.ClickException(str(e)) from None
+    from routing.core.paths import PLAN_AS_VENV
+
+    if os.environ.get(PLAN_AS_VENV) and not dry_run:
+        raise click.ClickException(f"{PLAN_AS_VENV} is set: it is only for planning (--dry-run); unset it to install")
     if subagents is None:
         subagents = "haiku" if mode == "simple" else "routed"
     only = {n for n, on in (("claude", claude), ("shell", shell), ("codex", codex)) if on}

@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pathlib costs the hooks ~3 ms at start-up: imported only wh
     from pathlib import Path
 
 APP = "modelroute"
+# `./install.sh --dry-run` before a first install plans from a temp build; this
+# names the venv the real install will create, so plans show the paths to come.
+PLAN_AS_VENV = "MODELROUTE_PLAN_AS_VENV"
 PROJECT_CONFIG_NAME = ".route.toml"
 
 

@@ -177,10 +177,11 @@ class TreeRemoval:
 
     It answers like a FileEdit (`changed`, `status`, `diff`, `apply`), so a plan holds both."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path, what: str, remove_dirs: Optional[list[str]] = None) -> None:
         self.path, self.what = Path(path), what
         self.details: list[str] = []
         self.exists = os.path.lexists(self.path)  # a plan is a snapshot, like a FileEdit's `before`
+        self.remove_dirs = list(remove_dirs or [])  # then rmdir these while empty, deepest first
 
     @property
     def changed(self) -> bool:
@@ -207,3 +208,8 @@ class TreeRemoval:
                 self.path.unlink()
         except OSError as e:
             raise fileops.FileOpsError(f"cannot remove {self.path}: {e.strerror or e}") from None
+        for d in self.remove_dirs:
+            try:
+                os.rmdir(d)
+            except OSError:
+                break

@@ -62,6 +62,8 @@ def route_bin_dir() -> Optional[Path]:
     A fresh account often lacks it on PATH (Debian's ~/.profile adds it only if it
     existed at login), and then `route` is not found, or is net-tools' /usr/sbin/route."""
     d = paths.home() / ".local" / "bin"
+    if os.environ.get(paths.PLAN_AS_VENV):
+        return d  # install.sh --dry-run: it links `route` here once it installs for real
     for name in ("route", "modelroute"):
         if nettools.is_ours(os.path.realpath(d / name)):
             return d
