@@ -101,7 +101,7 @@ def plan_data(purge: bool, others: Sequence[Plan] = ()) -> Plan:
     if os.path.lexists(cache):
         plan.edits.append(TreeRemoval(cache, "caches, rebuilt when needed"))
     names = _names(state)
-    clutter = [n for n in names if n in CLUTTER or n.startswith("prompt-mark.")]
+    clutter = [n for n in names if n in _clutter() or n.startswith("prompt-mark.")]
     mine = [n for n in names if n not in clutter and n != "installed.json"]
     for n in clutter:
         # The last one takes the state dir with it, once nothing of the user's is left in it.
@@ -114,8 +114,11 @@ def plan_data(purge: bool, others: Sequence[Plan] = ()) -> Plan:
     return plan
 
 
-# In the state dir, once unwired: only there for the hooks and the shell prompt.
-CLUTTER = ("state.json.lock", "status")
+def _clutter() -> tuple[str, ...]:
+    """In the state dir, once unwired: only there for the hooks and the shell prompt."""
+    from routing.state import store
+
+    return (store.LOCK_NAME, store.STATUS_NAME, "state.json.lock")  # the last: version 1's lock
 
 
 def _names(d: Path) -> list[str]:
