@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Claude Code: the newest release, and the older one still in use (the e2e tests run both).
 CLAUDE_CODE_VERSION=2.1.197
+CLAUDE_CODE_NEW_VERSION=2.1.332
 CODEX_VERSION=0.169.0
 CCUSAGE_VERSION=20.0.24
 
@@ -71,5 +73,6 @@ npm_pin() {  # npm_pin DIR PACKAGE VERSION
   rm -f "$log"
 }
 npm_pin claude @anthropic-ai/claude-code "$CLAUDE_CODE_VERSION"
+npm_pin claude-$CLAUDE_CODE_NEW_VERSION @anthropic-ai/claude-code "$CLAUDE_CODE_NEW_VERSION"
 npm_pin codex @openai/codex "$CODEX_VERSION"
 npm_pin ccusage ccusage "$CCUSAGE_VERSION"

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from routing.claude import home
 from routing.claude.host import SUBAGENT_MODEL_VAR
-from routing.claude.merge import HOOKS
+from routing.claude.merge import HOOKS, hook_argv
 from routing.core import paths
 from routing.core.checks import FAIL, OK, WARN, Check
 
@@ -135,11 +135,14 @@ def check_hook_runs(s: _Settings) -> Check:
     except OSError as e:
         return Check(name, WARN, f"cannot create {tmp} to run the hook in: {e.strerror or e}", f"chmod u+w {tmp.parent}")
     env = dict(os.environ, XDG_STATE_HOME=str(tmp))
+    argv = hook_argv(cmds[0])
     times = []
     for _ in range(2):  # the first run pays for a cold disk cache; report the better one
         t0 = time.perf_counter()
         try:
-            proc = subprocess.run(cmds[0], shell=True, input=payload, env=env, text=True,
+            # The interpreter and script themselves: the installed command ends in `|| true`
+            # (it must never block Claude Code), which would hide the failure we look for.
+            proc = subprocess.run(argv or cmds[0], shell=not argv, input=payload, env=env, text=True,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         except subprocess.TimeoutExpired:
             return Check(name, FAIL, "the hook did not finish within 30 s", "route install --claude; then route doctor again")

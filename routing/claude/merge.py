@@ -61,10 +61,32 @@ def hooks_dir() -> Path:
     return installed if installed.is_dir() else pkg.parent / "hooks"
 
 
+# Appended to every command: its exit status is 0 whatever happened before it.
+FAIL_OPEN = "|| true"
+
+
 def command_for(script: Path, python: Optional[str] = None) -> str:
-    """`<python> <script> # modelroute`: the interpreter's real path (no shim), and our marker."""
+    """`<python> <script> || true # modelroute`: the interpreter's real path (no shim), fail-open, our marker.
+
+    Claude Code reads exit 2 from UserPromptSubmit as "block this prompt" and from
+    PreToolUse as "block this tool call", and Python exits 2 when it cannot open
+    the script (package uninstalled, venv rebuilt on another Python minor,
+    site-packages deleted); a missing interpreter is the shell's 127. The hook
+    scripts themselves exit 0 on any error of ours (hooks/_hookentry.py), so the
+    `|| true` only ever turns a broken installation into "no opinion": every
+    prompt and tool call goes through, and `route doctor` names what broke.
+    """
     exe = os.path.abspath(python or sys.executable)
-    return f"{shlex.quote(exe)} {shlex.quote(str(script))} # {MARKER}"
+    return f"{shlex.quote(exe)} {shlex.quote(str(script))} {FAIL_OPEN} # {MARKER}"
+
+
+def hook_argv(command: str) -> list[str]:
+    """The interpreter and script a command of ours runs, without the fail-open tail (for doctor)."""
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        return []
+    return words[: words.index("||")] if "||" in words else words
 
 
 def is_ours(command: Any) -> bool:

@@ -1,14 +1,21 @@
 """PreToolUse for the Agent (formerly Task) tool: send each subagent to the tier its task needs.
 
-Claude Code applies `updatedInput` from a PreToolUse hook that allows the
-call, so the hook returns the whole tool input plus `model`. The subagent's
-model is chosen, highest priority first, by CLAUDE_CODE_SUBAGENT_MODEL, the
-tool input's `model`, the agent file's frontmatter, then the parent's model.
-So the hook stands aside when a higher-priority choice exists: the variable
-is set (it would override us anyway: per-task routing is off then), the input
-names a model, or the agent's frontmatter (or the built-in Explore agent,
-which asks for haiku) pins one. `claude.subagent_model` in the config pins
-every subagent to that model; `claude.subagent_routing = false` turns it off.
+The hook answers with `updatedInput` (the whole tool input plus `model`) and
+nothing else. It never returns a permissionDecision: "allow" would skip the
+host's own check of the call (2.1.332's auto mode asks, or denies, an Agent
+call it cannot check), so a routed subagent meets exactly the checks an
+unrouted one meets. `updatedInput` alone changes the model on 2.1.197 and
+2.1.332 (both observed).
+
+Who picks the subagent's model, highest priority first: up to 2.1.197,
+CLAUDE_CODE_SUBAGENT_MODEL, then the tool input's `model`; since then the
+tool input's `model` beats the variable unless CLAUDE_CODE_SUBAGENT_MODEL_FORCE=1
+(see routing.claude.host). Then the agent file's frontmatter, then the
+parent's model. The hook stands aside when the user or the caller chose:
+the variable is set (the user asked for that model, on either version), the
+input names a model, or the agent's frontmatter (or the built-in Explore
+agent, which asks for haiku) pins one. `claude.subagent_model` in the config
+pins every subagent to that model; `claude.subagent_routing = false` turns it off.
 """
 
 from __future__ import annotations
@@ -95,19 +102,8 @@ def handle(payload: dict) -> dict | None:
             by = ""
     if by in ("", "config"):
         model = chosen if by == "config" else tool_model(cfg, routed)
-        reason = (
-            f"modelroute: subagent pinned to {model} by claude.subagent_model"
-            if by == "config"
-            else f"modelroute: subagent task routed to {routed}"
-        )
-        out = {
-            "hookSpecificOutput": {
-                "hookEventName": "PreToolUse",
-                "permissionDecision": "allow",
-                "permissionDecisionReason": reason,
-                "updatedInput": {**tool_input, "model": model},
-            }
-        }
+        # No permissionDecision, ever: modelroute changes the model and nothing else.
+        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": {**tool_input, "model": model}}}
     effective = tier_of_model(chosen) if chosen else routed
     sid = text(payload.get("session_id"), 200) or "unknown"
 

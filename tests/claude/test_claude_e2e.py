@@ -1,9 +1,10 @@
 """End to end: `route install --claude`, then the real Claude Code CLI against a fake Messages API.
 
-Nothing here is mocked on Claude Code's side: the pinned 2.1.x binary reads the
-settings.json our installer wrote, runs our hooks through its own hook runner,
-and sends its requests to tests/fake_anthropic.py, whose request log is what
-the assertions read. These tests run in CI (npm_tool fails there when the CLI is missing).
+Nothing here is mocked on Claude Code's side: each pinned binary (2.1.197, still
+in use, and 2.1.332, the newest) reads the settings.json our installer wrote,
+runs our hooks through its own hook runner, and sends its requests to
+tests/support/fake_anthropic.py, whose request log is what the assertions read.
+These tests run in CI (npm_tool fails there when a CLI is missing).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -19,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.fake_anthropic import FakeAnthropic, agent_call, first_user_text
 from support import statefiles
-from support.tools import npm_tool, require_tool
+from support.fake_anthropic import FakeAnthropic, agent_call, first_user_text, last_user_text
+from support.tools import ROOT, npm_tool, require_tool
 
 from routing.core.tiers import tier_of_model
 from routing.router.classify import classify
@@ -35,10 +37,29 @@ AUDIT_TASK = (
 )
 LOOKUP_PROMPT = "where is parse_config defined?"
 
+# Pinned in scripts/install-test-tools.sh: version -> its directory under .cache/npm.
+VERSIONS = {"2.1.197": "claude", "2.1.332": "claude-2.1.332"}
 
-@pytest.fixture
-def claude() -> str:
-    return npm_tool("claude", "claude")
+
+class Claude:
+    """One pinned Claude Code binary."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.path = npm_tool(VERSIONS[version], "claude")
+
+    @property
+    def new(self) -> bool:
+        """2.1.332 behaviour: background subagents, the Agent call's model beats the env var."""
+        return self.version != "2.1.197"
+
+    def __str__(self) -> str:
+        return self.path
+
+
+@pytest.fixture(params=sorted(VERSIONS))
+def claude(request: pytest.FixtureRequest) -> Claude:
+    return Claude(request.param)
 
 
 @pytest.fixture
@@ -79,13 +100,21 @@ def route_install(home: Path, cwd: Path, *args: str) -> str:
     return out.stdout
 
 
-def run_claude(claude: str, api: FakeAnthropic, home: Path, cwd: Path, prompt: str, resume: str = "",
-               **env: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [claude, "-p", prompt, "--output-format", "json", *(["--resume", resume] if resume else [])],
-        env=clean_env(home, ANTHROPIC_BASE_URL=api.url, **env),
-        cwd=cwd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+def claude_p(claude: Claude, api: FakeAnthropic, home: Path, cwd: Path, prompt: str, *args: str,
+             **env: str) -> subprocess.CompletedProcess:
+    """`claude -p PROMPT --output-format json ARGS` in a clean environment, whatever its outcome."""
+    tmp = home / "tmp"
+    tmp.mkdir(exist_ok=True)  # 2.1.332 keeps background task output under $TMPDIR
+    return subprocess.run(
+        [claude.path, "-p", prompt, "--output-format", "json", *args],
+        env=clean_env(home, ANTHROPIC_BASE_URL=api.url, TMPDIR=str(tmp), **env),
+        cwd=cwd, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
     )
+
+
+def run_claude(claude: Claude, api: FakeAnthropic, home: Path, cwd: Path, prompt: str, resume: str = "",
+               **env: str) -> dict[str, Any]:
+    out = claude_p(claude, api, home, cwd, prompt, *(["--resume", resume] if resume else []), **env)
     assert out.returncode == 0, f"claude failed: {out.stdout}\n{out.stderr}"
     result = json.loads(out.stdout)
     assert not result.get("is_error"), result
@@ -112,7 +141,7 @@ def settled_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
     return rec
 
 
-def test_installed_hooks_route_each_subagent_by_its_task(claude: str, isolated_home: Path, project: Path) -> None:
+def test_installed_hooks_route_each_subagent_by_its_task(claude: Claude, isolated_home: Path, project: Path) -> None:
     route_install(isolated_home, project)
     with FakeAnthropic() as api:
         api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
@@ -132,7 +161,7 @@ def test_installed_hooks_route_each_subagent_by_its_task(claude: str, isolated_h
     assert audit and {tier_of_model(m) for m in audit} == {"opus"}, audit
 
 
-def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: str, isolated_home: Path, project: Path) -> None:
+def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: Claude, isolated_home: Path, project: Path) -> None:
     route_install(isolated_home, project)
     coding = "Refactor the config loader to cache parsed files."
     with FakeAnthropic() as api:
@@ -160,7 +189,7 @@ def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: str, iso
     assert LOOKUP_PROMPT not in raw and coding not in raw  # never the prompt text
 
 
-def test_explore_agent_file_runs_exploration_on_haiku(claude: str, isolated_home: Path, project: Path) -> None:
+def test_explore_agent_file_runs_exploration_on_haiku(claude: Claude, isolated_home: Path, project: Path) -> None:
     route_install(isolated_home, project)
     task = "List every call site of parse_config. (explore)"
     with FakeAnthropic() as api:
@@ -173,7 +202,7 @@ def test_explore_agent_file_runs_exploration_on_haiku(claude: str, isolated_home
     assert all("read-only code search agent" in json.dumps(b.get("system")) for b in sub)
 
 
-def test_simple_mode_sends_every_subagent_to_haiku(claude: str, isolated_home: Path, project: Path) -> None:
+def test_simple_mode_sends_every_subagent_to_haiku(claude: Claude, isolated_home: Path, project: Path) -> None:
     out = route_install(isolated_home, project, "--subagents", "haiku")
     assert "disables per-task routing" in out
     with FakeAnthropic() as api:
@@ -183,7 +212,7 @@ def test_simple_mode_sends_every_subagent_to_haiku(claude: str, isolated_home: P
     assert audit and {tier_of_model(m) for m in audit} == {"haiku"}, audit
 
 
-def test_uninstall_leaves_claude_code_unrouted(claude: str, isolated_home: Path, project: Path) -> None:
+def test_uninstall_leaves_claude_code_unrouted(claude: Claude, isolated_home: Path, project: Path) -> None:
     route_install(isolated_home, project)
     out = subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
                          cwd=project, capture_output=True, text=True, timeout=60)
@@ -198,21 +227,29 @@ def test_uninstall_leaves_claude_code_unrouted(claude: str, isolated_home: Path,
     assert not list((isolated_home / ".local/state/modelroute").glob("sessions/*.json"))
 
 
-def test_installed_status_line_shows_under_the_interactive_prompt(claude: str, isolated_home: Path,
+def test_installed_status_line_shows_under_the_interactive_prompt(claude: Claude, isolated_home: Path,
                                                                   project: Path) -> None:
     """Interactive Claude Code (under tmux) runs the statusLine command the installer wrote."""
     tmux = require_tool("tmux")
     route_install(isolated_home, project)
     # Without these three entries a fresh HOME stops at onboarding, the API-key question and folder trust.
+    # 2.1.332 also shows its auto-mode notice and nudge once, and starts in auto mode, which
+    # cannot check actions against a fake API: manual mode, as a user who said no to it.
     (isolated_home / ".claude.json").write_text(json.dumps({
         "hasCompletedOnboarding": True,
+        "hasSeenAutoDefaultNotice": True,
+        "hasSeenAutoDefaultNudge": True,
         "customApiKeyResponses": {"approved": ["dummy"[-20:]], "rejected": []},
         "projects": {str(project): {"hasTrustDialogAccepted": True}},
     }))
+    settings = isolated_home / ".claude" / "settings.json"
+    doc = json.loads(settings.read_text())
+    doc["permissions"] = {"defaultMode": "default"}
+    settings.write_text(json.dumps(doc, indent=2))
     sock = f"modelroute-e2e-{os.getpid()}"
     with FakeAnthropic() as api:
         env = clean_env(isolated_home, ANTHROPIC_BASE_URL=api.url, TERM="xterm-256color")
-        argv = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), claude]
+        argv = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), claude.path]
         subprocess.run([tmux, "-L", sock, "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40",
                         "-c", str(project), shlex.join(argv)], check=True, timeout=30)
         try:
@@ -226,3 +263,89 @@ def test_installed_status_line_shows_under_the_interactive_prompt(claude: str, i
         finally:
             subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True, timeout=30)
     assert re.search(r"^\s*sonnet\b.*\$\d", screen, re.M), f"no modelroute status line on screen:\n{screen}"
+
+
+# -- a routed subagent meets the host's checks (modelroute never grants a permission) -------------
+
+def permission_modes(claude: Claude) -> list[str]:
+    """Every --permission-mode the binary takes (2.1.332 calls "default" "manual")."""
+    return ["manual" if claude.new else "default", "acceptEdits", "plan", "auto", "dontAsk", "bypassPermissions"]
+
+
+def spawn_outcome(claude: Claude, home: Path, cwd: Path, mode: str) -> tuple[list[str], set[str]]:
+    """Run one Agent call in `mode`: (the denied tools, the tiers the subagent's requests ran on)."""
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        # bypassPermissions refuses to run as root outside a sandbox (IS_SANDBOX=1 says it is one).
+        out = claude_p(claude, api, home, cwd, "Please DELEGATE_LOOKUP to a subagent.", "--permission-mode", mode,
+                       **({"IS_SANDBOX": "1"} if os.geteuid() == 0 else {}))
+        tiers = {str(tier_of_model(str(b.get("model")))) for b in api.subagent_requests(LOOKUP_TASK)}
+    result = json.loads(out.stdout)
+    assert result.get("session_id"), out.stdout + out.stderr
+    return sorted(d["tool_name"] for d in result.get("permission_denials") or []), tiers
+
+
+def test_a_routed_subagent_meets_exactly_the_checks_an_unrouted_one_meets(claude: Claude, isolated_home: Path,
+                                                                         project: Path) -> None:
+    """In every permission mode: the same denials with routing on as off; only the model differs."""
+    route_install(isolated_home, project)
+    config = isolated_home / ".config" / "modelroute" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    seen = {}
+    for mode in permission_modes(claude):
+        config.write_text("")
+        routed = spawn_outcome(claude, isolated_home, project, mode)
+        config.write_text("[claude]\nsubagent_routing = false\n")
+        unrouted = spawn_outcome(claude, isolated_home, project, mode)
+        assert routed[0] == unrouted[0], f"{mode}: routed denials {routed[0]}, unrouted {unrouted[0]}"
+        assert bool(routed[1]) == bool(unrouted[1]), f"{mode}: the routed subagent ran {routed[1]}, unrouted {unrouted[1]}"
+        if routed[1]:
+            assert routed[1] == {"haiku"} and unrouted[1] == {"sonnet"}, (mode, routed, unrouted)  # the parent's
+        seen[mode] = routed
+    # The modes where the host itself stops an Agent call it cannot check against a fake API
+    # (auto mode; plan mode on 2.1.332): a hook that answered "allow" let these through.
+    stopped = {m for m, (denied, ran) in seen.items() if denied and not ran}
+    assert ("auto" in stopped) if claude.new else True, seen
+    assert {m for m, (denied, ran) in seen.items() if not denied and ran} >= {"acceptEdits", "dontAsk"}, seen
+
+
+# -- a broken installation never blocks Claude Code -----------------------------------------------
+
+BREAKAGES = ("interpreter", "script", "package", "broken package")
+
+
+def broken_install(home: Path, cwd: Path, breakage: str) -> None:
+    """Install from a copy of modelroute run by an interpreter without it, then break the copy."""
+    from routing.claude import install as claude_install
+
+    src = home / "modelroute-src"  # checkout-shaped: hooks/ beside routing/
+    shutil.copytree(ROOT / "hooks", src / "hooks")
+    shutil.copytree(ROOT / "routing", src / "routing", ignore=shutil.ignore_patterns("__pycache__"))
+    python = home / "venv" / "bin" / "python3"
+    python.parent.mkdir(parents=True)
+    python.symlink_to(getattr(sys, "_base_executable", sys.executable))
+    plan = claude_install.plan_install(claude_install.scope(), scripts=src / "hooks", python=str(python)).apply()
+    assert plan.written and not plan.error, plan.error
+    if breakage == "interpreter":  # the venv deleted, or moved
+        python.unlink()
+    elif breakage == "script":  # pip uninstall modelroute, a venv rebuilt on another minor: python exits 2
+        shutil.rmtree(src / "hooks")
+    elif breakage == "package":  # the scripts are there, the routing package is not
+        shutil.rmtree(src / "routing")
+    else:  # a half-written upgrade
+        (src / "routing" / "claude" / "subagent_hook.py").write_text("def handle(:\n")
+        (src / "routing" / "claude" / "prompt_hook.py").write_text("import no_such_module\n")
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_a_broken_installation_lets_every_prompt_and_subagent_through(claude: Claude, isolated_home: Path,
+                                                                      project: Path, breakage: str) -> None:
+    broken_install(isolated_home, project, breakage)
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.")
+        run_claude(claude, api, isolated_home, project, LOOKUP_PROMPT)
+        prompts = [last_user_text(b) for b in api.messages()]
+        sub = api.subagent_requests(LOOKUP_TASK)
+    assert any("DELEGATE_LOOKUP" in p for p in prompts) and any(LOOKUP_PROMPT in p for p in prompts), prompts
+    assert sub, "the Agent call was blocked"

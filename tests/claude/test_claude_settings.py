@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.tools import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,8 +149,46 @@ def test_hook_commands_are_the_absolute_interpreter_and_script(isolated_home: Pa
     doc = json.loads(settings_file(isolated_home).read_text())
     cmd = doc["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"]
     argv = shlex.split(cmd, comments=True)
-    assert argv == [os.path.abspath(sys.executable), str(hooks / "user_prompt_submit.py")]
-    assert cmd.endswith("# modelroute")
+    assert argv == [os.path.abspath(sys.executable), str(hooks / "user_prompt_submit.py"), "||", "true"]
+    assert cmd.endswith("|| true # modelroute")
+
+
+@pytest.mark.parametrize("breakage", ["interpreter", "script", "package", "broken package", "entry script"])
+def test_the_installed_command_exits_0_however_the_installation_broke(tmp_path: Path, breakage: str) -> None:
+    """Exit 2 from UserPromptSubmit or PreToolUse blocks Claude Code; every command we write must fail open."""
+    import shutil
+    import sys
+
+    from routing.claude.merge import command_for
+
+    # A checkout-shaped copy (hooks/ beside routing/) run by an interpreter without modelroute.
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "hooks", src / "hooks")
+    shutil.copytree(ROOT / "routing", src / "routing", ignore=shutil.ignore_patterns("__pycache__"))
+    python = tmp_path / "venv" / "bin" / "python3"
+    python.parent.mkdir(parents=True)
+    python.symlink_to(getattr(sys, "_base_executable", sys.executable))
+    cmd = command_for(src / "hooks" / "user_prompt_submit.py", str(python))
+    payload = b'{"prompt": "audit the login flow for security holes", "session_id": "s"}'
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(cmd, shell=True, input=payload, env=env, cwd=tmp_path, capture_output=True, timeout=60)
+
+    assert run().returncode == 0 and (tmp_path / "state" / "modelroute").is_dir()  # the copy works
+    if breakage == "interpreter":  # a venv deleted or rebuilt elsewhere
+        python.unlink()
+    elif breakage == "script":  # pip uninstall, another Python minor, site-packages gone: python exits 2
+        shutil.rmtree(src / "hooks")
+    elif breakage == "package":
+        shutil.rmtree(src / "routing")
+    elif breakage == "broken package":
+        (src / "routing" / "claude" / "prompt_hook.py").write_text("def handle(:\n")
+    else:
+        (src / "hooks" / "_hookentry.py").write_text("raise SystemExit(2)\n")
+    proc = run()
+    assert proc.returncode == 0, proc
+    assert proc.stdout == b""
 
 
 def test_install_idempotent(isolated_home: Path, hooks: Path) -> None:

@@ -267,9 +267,9 @@ def agent_out(tool_input: dict, env: dict | None = None) -> dict | None:
 
 def test_a_lookup_subagent_is_sent_to_haiku_with_its_whole_input() -> None:
     tool_input = {"description": "Find config loader", "prompt": LOOKUP_PROMPT, "subagent_type": "general-purpose"}
-    out = agent_out(tool_input)["hookSpecificOutput"]
-    assert out["hookEventName"] == "PreToolUse" and out["permissionDecision"] == "allow"
-    assert out["updatedInput"] == {**tool_input, "model": "haiku"}
+    out = agent_out(tool_input)
+    # The model and nothing else: a permissionDecision would skip the host's own check of the call.
+    assert out == {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": {**tool_input, "model": "haiku"}}}
 
 
 def test_a_security_audit_subagent_is_sent_to_opus() -> None:

@@ -7,7 +7,10 @@ It logs every request body and answers in the shapes Claude Code 2.1.x expects
   message_start, content_block_start, content_block_delta+, content_block_stop,
   message_delta (stop_reason, usage), message_stop; without stream -> one JSON message;
 - a request whose output_config.format is a JSON schema (the session title)
-  gets JSON text matching that schema.
+  gets JSON text matching that schema;
+- a subagent offered the SubagentHandback tool (2.1.332, auto mode) hands its
+  answer back with it, as a real model does: Claude Code delivers only that call
+  as the subagent's result, and re-prompts a subagent that answers in plain text.
 
 What the "model" says is decided by `script`: a list of (trigger, reply) pairs.
 The first trigger found in the request's prompt (its last user message text, or
@@ -68,6 +71,29 @@ def last_user_text(body: dict[str, Any]) -> str:
 def first_user_text(body: dict[str, Any]) -> str:
     users = user_messages(body)
     return text_of(users[0].get("content")) if users else ""
+
+
+HANDBACK_TOOL = "SubagentHandback"
+
+
+def tool_names(body: dict[str, Any]) -> set[str]:
+    return {str(t.get("name")) for t in body.get("tools") or () if isinstance(t, dict)}
+
+
+def tool_results_for(body: dict[str, Any]) -> set[str]:
+    """Names of the tools whose results the request carries (matched through the assistant's tool_use ids)."""
+    names: dict[str, str] = {}
+    done: set[str] = set()
+    for m in body.get("messages", ()):
+        content = m.get("content") if isinstance(m, dict) else None
+        for b in content if isinstance(content, list) else ():
+            if not isinstance(b, dict):
+                continue
+            if b.get("type") == "tool_use":
+                names[str(b.get("id"))] = str(b.get("name"))
+            elif b.get("type") == "tool_result" and str(b.get("tool_use_id")) in names:
+                done.add(names[str(b.get("tool_use_id"))])
+    return done
 
 
 def has_tool_result(body: dict[str, Any]) -> bool:
@@ -141,14 +167,26 @@ class FakeAnthropic:
         fmt = (body.get("output_config") or {}).get("format") or {}
         if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
             return [{"type": "text", "text": json.dumps(sample_for_schema(fmt.get("schema")))}]
-        if has_tool_result(body):
-            return [{"type": "text", "text": "Done: the subagent finished."}]
-        prompt = last_user_text(body)
+        done = [{"type": "text", "text": "Done: the subagent finished."}]
+        blocks = done if has_tool_result(body) else self._scripted(last_user_text(body))
+        if (HANDBACK_TOOL in tool_names(body) and HANDBACK_TOOL not in tool_results_for(body)
+                and not any(b.get("type") == "tool_use" for b in blocks)):
+            report = "\n".join(str(b.get("text", "")) for b in blocks) or "Subagent done."
+            return [{"type": "tool_use", "id": f"toolu_fake{next(_ids):06d}", "name": HANDBACK_TOOL,
+                     "input": {"message": report}}]
+        return blocks
+
+    def _scripted(self, prompt: str) -> list[dict[str, Any]]:
         for trigger, reply in self.script:
             if trigger in prompt:
                 return [{"type": "text", "text": reply}] if isinstance(reply, str) else reply
         default = self.default
         return [{"type": "text", "text": default}] if isinstance(default, str) else default
+
+    def handbacks(self) -> list[dict[str, Any]]:
+        """Requests in which the fake answered with a SubagentHandback call."""
+        with self._lock:
+            return [b for b in self.requests if HANDBACK_TOOL in tool_names(b)]
 
     # -- log queries -------------------------------------------------------------
 
@@ -159,8 +197,11 @@ class FakeAnthropic:
         return [b for b in reqs if not (b.get("output_config") or {}).get("format")]
 
     def subagent_requests(self, task: str) -> list[dict[str, Any]]:
-        """Requests of the subagent given `task`: Claude Code sends the task as its first user message."""
-        return [b for b in self.messages() if task in first_user_text(b)]
+        """Requests of the subagent given `task`: Claude Code sends the task as its first user message.
+
+        Auto mode's safety classifier quotes the transcript (the task included) in a
+        request that offers no tools: that is not the subagent running."""
+        return [b for b in self.messages() if task in first_user_text(b) and b.get("tools")]
 
     # -- HTTP --------------------------------------------------------------------
 

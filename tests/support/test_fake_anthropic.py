@@ -25,7 +25,7 @@ def events(sse: str) -> list[tuple[str, dict]]:
 def test_stream_sends_events_in_the_order_claude_code_expects() -> None:
     with FakeAnthropic(script=[("SPAWN", [agent_call("d", "find X")])]) as api:
         status, ctype, body = post(api.url + "/v1/messages?beta=true", {
-            "model": "claude-sonnet-5", "stream": True,
+            "model": "claude-sonnet-5", "stream": True, "tools": [{"name": "Agent"}],
             "messages": [{"role": "user", "content": [{"type": "text", "text": "please SPAWN"}]},
                          {"role": "system", "content": "reminder"}],
         })
@@ -69,3 +69,20 @@ def test_sample_for_schema_handles_nesting_and_enums() -> None:
     s = {"type": "object", "properties": {"a": {"enum": ["x", "y"]}, "b": {"type": "array", "items": {}, "minItems": 1},
                                           "c": {"anyOf": [{"type": "boolean"}]}}}
     assert sample_for_schema(s) == {"a": "x", "b": ["Fake title"], "c": False}
+
+
+def test_a_subagent_offered_subagent_handback_answers_through_it_once() -> None:
+    tools = [{"name": "Read"}, {"name": "SubagentHandback"}]
+    first = {"model": "m", "tools": tools, "messages": [{"role": "user", "content": "Reply with PONG"}]}
+    with FakeAnthropic(default="PONG") as api:
+        blocks = api.reply_for(first)
+        assert [b["type"] for b in blocks] == ["tool_use"] and blocks[0]["name"] == "SubagentHandback"
+        assert blocks[0]["input"] == {"message": "PONG"}
+        after = dict(first, messages=first["messages"] + [
+            {"role": "assistant", "content": blocks},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": blocks[0]["id"], "content": "ok"}]},
+        ])
+        assert [b["type"] for b in api.reply_for(after)] == ["text"]  # handed back: the run ends
+        # The main thread is never offered the tool: plain text as before.
+        assert api.reply_for({"model": "m", "tools": [{"name": "Agent"}], "messages": first["messages"]}) == [
+            {"type": "text", "text": "PONG"}]
