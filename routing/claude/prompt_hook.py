@@ -14,9 +14,8 @@ from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
 from routing.core import config, errorlog
 from routing.core.tiers import TIERS, tier_of_model
-from routing.router.classify import classify
 from routing.router.decision import Context
-from routing.router.rules import rules_for
+from routing.router.guard import classify_for
 from routing.state import store as state
 from routing.state.session import Session
 
@@ -58,7 +57,7 @@ def handle(payload: dict) -> dict | None:
     recent = rec.recent
     escalations = rec.escalations
 
-    decision = classify(prompt, Context(current, recent, escalations), rules_for(cfg))
+    decision = classify_for(prompt, Context(current, recent, escalations), cfg, "UserPromptSubmit")
     digest = prompt_hash(prompt)
     prompt_no = rec.prompt_total() + 1
     adv = advice.advise(

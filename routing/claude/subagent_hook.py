@@ -28,8 +28,7 @@ from routing.claude.hook_io import text
 from routing.claude.host import SUBAGENT_MODEL_VAR, SUBAGENT_TOOLS, TOOL_MODELS
 from routing.core import config, errorlog
 from routing.core.tiers import TIERS, rank, tier_of_model
-from routing.router.classify import classify
-from routing.router.rules import rules_for
+from routing.router.guard import classify_for
 from routing.state import store as state
 from routing.state.session import Session, bump
 
@@ -77,7 +76,7 @@ def handle(payload: dict) -> dict | None:
         return None
 
     ask = "\n\n".join(s for s in (text(tool_input.get("description"), 2000), text(tool_input.get("prompt"))) if s)
-    routed = classify(ask, None, rules_for(cfg)).tier
+    routed = classify_for(ask, None, cfg, "PreToolUse").tier
     agent_type = text(tool_input.get("subagent_type"), 200)
 
     # Who picks the model, highest priority first (see the module docstring).

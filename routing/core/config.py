@@ -56,6 +56,13 @@ _SIGNAL_FIELDS = {
     **{f"{p}{f}": list for f in ("words", "substrings", "regex") for p in ("", "add_", "remove_")},
 }
 _RULE_FIELDS = {"name": str, "tier": str, "mode": str, "reason": str, "words": list, "substrings": list, "regex": list}
+# Caps for config files: a cloned repository's .route.toml is read before every
+# prompt, so its size bounds what it can cost (a team file is a few KB).
+MAX_FILE_BYTES = 32 * 1024
+MAX_LIST = 500  # entries in one words/substrings/regex list
+MAX_RULES = 100
+MAX_REGEXES = 50  # per file, rules and signals together
+MAX_ENTRY_CHARS = 300  # one word, substring or regex pattern
 
 
 class ConfigError(Exception):
@@ -100,9 +107,24 @@ def line_of(text: str, key: str) -> Optional[int]:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
+def _validate(path: Path, text: str, layer: Mapping[str, Any], strict: bool = True) -> None:
     def fail(key: str, msg: str) -> None:
         raise ConfigError(path, msg, line_of(text, key), key)
+
+    regexes = 0
+
+    def entries(key: str, values: list) -> None:
+        nonlocal regexes
+        if len(values) > MAX_LIST:
+            fail(key, f"{len(values)} entries: at most {MAX_LIST} per list")
+        for v in values:
+            s = v.get("pattern") if isinstance(v, dict) else v
+            if isinstance(s, str) and len(s) > MAX_ENTRY_CHARS:
+                fail(key, f"an entry of {len(s)} characters: at most {MAX_ENTRY_CHARS}")
+        if key.endswith("regex"):
+            regexes += len(values)
+            if regexes > MAX_REGEXES:
+                fail(key, f"more than {MAX_REGEXES} regexes in one file")
 
     for section, value in layer.items():
         if section == "signals":
@@ -117,18 +139,26 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
                         fail(f"signals.{name}.{k}", f"unknown field (known: {', '.join(sorted(_SIGNAL_FIELDS))})")
                     if not isinstance(v, want):
                         fail(f"signals.{name}.{k}", f"must be a {'list of strings' if want is list else 'string'}")
+                    if want is list:
+                        entries(f"signals.{name}.{k}", v)
                 for rx in spec.get("regex", []) + spec.get("add_regex", []):
-                    _check_regex(fail, f"signals.{name}.regex", rx)
+                    _check_regex(fail, f"signals.{name}.regex", rx, strict)
             continue
         if section == "rules":
             if not isinstance(value, list):
                 fail("rules", "must be an array of tables: [[rules]]")
+            if len(value) > MAX_RULES:
+                fail("rules", f"{len(value)} rules: at most {MAX_RULES} per file")
             for i, rule in enumerate(value):
+                if not isinstance(rule, dict):
+                    fail("rules", f"rule #{i + 1} must be a table")
                 for k, v in rule.items():
                     if k not in _RULE_FIELDS:
                         fail(f"rules.{k}", f"unknown field in rule #{i + 1} (known: {', '.join(_RULE_FIELDS)})")
                     if not isinstance(v, _RULE_FIELDS[k]):
                         fail(f"rules.{k}", f"rule #{i + 1}: must be a {_RULE_FIELDS[k].__name__}")
+                    if isinstance(v, list):
+                        entries(f"rules.{k}", v)
                 for k in ("name", "tier"):
                     if k not in rule:
                         fail("rules", f"rule #{i + 1} needs '{k}'")
@@ -137,7 +167,7 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any]) -> None:
                 if rule.get("mode", "set") not in ("set", "floor", "ceiling"):
                     fail("rules.mode", f"rule #{i + 1}: mode must be set, floor or ceiling")
                 for rx in rule.get("regex", []):
-                    _check_regex(fail, "rules.regex", rx)
+                    _check_regex(fail, "rules.regex", rx, strict)
             continue
         if section not in DEFAULTS:
             fail(section, f"unknown section (known: {', '.join(list(DEFAULTS) + ['signals', 'rules'])})")
@@ -181,23 +211,31 @@ def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
     # what a price row may hold is the report's business, not the foundation's.
 
 
-def _check_regex(fail: Any, key: str, rx: Any) -> None:
+def _check_regex(fail: Any, key: str, rx: Any, strict: bool = True) -> None:
     if isinstance(rx, dict):
         if not isinstance(rx.get("pattern"), str):
             fail(key, "a regex table needs a string 'pattern' (and optional 'needs' / 'needs_words', lists of strings)")
         rx = rx["pattern"]
     elif not isinstance(rx, str):
         fail(key, "regex entries are strings or {pattern, needs} tables")
+    if not strict:
+        return
+    # Syntax only, with the file's line (the CLI): the router compiles the pattern on RE2
+    # (routing.router.user_regex), and what RE2 refuses `route config check` reports.
     try:
         re.compile(rx)
     except re.error as e:
         fail(key, f"invalid regular expression {rx!r}: {e}")
 
 
-def read_layer(path: Path) -> dict[str, Any]:
+def read_layer(path: Path, strict: bool = True) -> dict[str, Any]:
     """Parse and validate one file; raises ConfigError with file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:  # bounded: the file may be a repository's, or a device
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ConfigError(path, f"over {MAX_FILE_BYTES // 1024} KB: not read (a config file is a few KB)")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ConfigError(path, f"not UTF-8 text ({e.reason})") from None
     except OSError as e:
@@ -207,7 +245,7 @@ def read_layer(path: Path) -> dict[str, Any]:
     except Exception as e:  # tomllib.TOMLDecodeError; message carries line and column
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None) from None
-    _validate(path, text, layer)
+    _validate(path, text, layer, strict)  # lenient loads (the hooks) skip compiling patterns twice
     return layer
 
 
@@ -256,7 +294,7 @@ def load(cwd: Optional[str] = None, strict: bool = True) -> Config:
 
         path = Path(name)
         try:
-            layer = read_layer(path)
+            layer = read_layer(path, strict)
         except ConfigError as e:
             if strict:
                 raise

@@ -7,6 +7,7 @@ the XDG variables elsewhere at any time.
 from __future__ import annotations
 
 import os
+import stat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pathlib costs the hooks ~3 ms at start-up: imported only when a Path is made
@@ -77,19 +78,50 @@ def user_config_file_str() -> str:
 
 
 def find_project_config_str(start: str | os.PathLike[str] | None = None) -> str | None:
-    """Walk up from `start` (default: the cwd) to the first `.route.toml`."""
+    """The nearest trusted `.route.toml` from `start` (default: the cwd) up to the repository root or $HOME.
+
+    The walk stops at the first directory holding `.git`, at $HOME, or at `/`.
+    As git does with its safe.directory check, a file is skipped unless it is
+    a regular file the user owns, in a directory the user (or root) owns that
+    others cannot write to: a `.route.toml` planted in /tmp must not turn on
+    enforce mode for whoever runs a prompt there.
+    """
     try:
         here = os.path.realpath(start or os.getcwd())
     except (OSError, ValueError):
         return None
+    home = os.path.realpath(home_str())
     while True:
         candidate = os.path.join(here, PROJECT_CONFIG_NAME)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate) and trusted_file(candidate):
             return candidate
         parent = os.path.dirname(here)
-        if parent == here:
+        if parent == here or here == home or os.path.lexists(os.path.join(here, ".git")):
             return None
         here = parent
+
+
+def trusted_file(path: str) -> bool:
+    """A regular file of the user's, not writable by others, in a directory only the user (or root) controls."""
+    uid = os.getuid()
+    try:
+        st = os.stat(path)
+        dst = os.stat(os.path.dirname(os.path.realpath(path)))
+    except (OSError, ValueError):
+        return False
+    return (
+        stat.S_ISREG(st.st_mode)
+        and st.st_uid == uid
+        and not _others_write(st)
+        and dst.st_uid in (uid, 0)
+        and not _others_write(dst)
+    )
+
+
+def _others_write(st: os.stat_result) -> bool:
+    """Writable by anyone but the owner: world, or a group other than the user's own
+    (umask 002 systems give each user a private group and 775 directories)."""
+    return bool(st.st_mode & 0o002 or (st.st_mode & 0o020 and st.st_gid != os.getgid()))
 
 
 # -- Path forms ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
-CACHE_LAYOUT = 2  # bump when RuleSet._STATE changes
+CACHE_LAYOUT = 3  # bump when RuleSet._STATE changes
 STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -79,7 +79,7 @@ class UserRule:
         self.reason = str(spec.get("reason") or f"rule {self.name!r}")
         self.phrases = frozenset(tokens(w) for w in spec.get("words", ()) if tokens(w))
         self.substrings = tuple(str(s).lower() for s in spec.get("substrings", ()))
-        self.regexes = tuple(re.compile(r, re.I) for r in spec.get("regex", ()))
+        self.regexes = tuple(_user_pattern(r, f"rule {self.name!r}") for r in spec.get("regex", ()))
 
 
 class RuleSet:
@@ -98,9 +98,9 @@ class RuleSet:
         self.reasons: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.substrings: list[tuple[str, str]] = []
-        # (pattern, signal, gate): the pattern is tried only when one of the
-        # gate's substrings is in the text (no gate: always).
-        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+        # (pattern, signal, gate substrings, gate words, from a config file):
+        # the pattern is tried only when its gate meets the text (no gate: always).
+        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -117,16 +117,17 @@ class RuleSet:
                     pattern = str(r["pattern"])
                     needs = tuple(str(x).lower() for x in r.get("needs", ()))
                     words = tuple(str(x).lower() for x in r.get("needs_words", ()))
+                    user = bool(r.get(_USER))
                 else:
-                    pattern, needs, words = str(r), (), ()
-                specs.append((pattern, name, needs, words))
+                    pattern, needs, words, user = str(r), (), (), False
+                specs.append((pattern, name, needs, words, user))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
         self.regex_specs = specs
         self.rule_specs = [dict(r) for r in rules]
         # Every gate once: a prompt is searched for each substring just once,
         # and word gates are a set intersection with the prompt's words.
-        self.gates = tuple(sorted({g for _, _, needs, _ in specs for g in needs}))
-        self.word_gates = frozenset(w for _, _, _, words in specs for w in words)
+        self.gates = tuple(sorted({g for _, _, needs, _, _ in specs for g in needs}))
+        self.word_gates = frozenset(w for _, _, _, words, _ in specs for w in words)
         # first word -> the lengths of phrases starting with it, longest first
         by_first: dict[str, set[int]] = {}
         for k in self.phrases:
@@ -143,8 +144,9 @@ class RuleSet:
         # (pattern, signal, gate): the pattern is tried only when the gate
         # (substrings, and words marked "w:") meets the text; no gate: always.
         self.regexes = [
-            (LazyPattern(p, re.I | re.M), name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
-            for p, name, needs, words in self.regex_specs
+            (_user_pattern(p, f"signals.{name}") if user else LazyPattern(p, re.I | re.M), name,
+             frozenset(needs) | frozenset(f"w:{w}" for w in words))
+            for p, name, needs, words, user in self.regex_specs
         ]
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
 
@@ -168,6 +170,24 @@ class RuleSet:
         self._derive()
 
 
+_USER = "from_config"  # marks a regex entry a config layer added: it runs on RE2, within a budget
+
+
+def _user_pattern(pattern: Any, where: str) -> Any:
+    """A config file's regex on the linear-time engine; ValueError naming the rule when refused."""
+    from routing.router.user_regex import Refused, UserPattern  # RE2 only when a config has a regex
+
+    source = pattern["pattern"] if isinstance(pattern, dict) else pattern
+    try:
+        return UserPattern(str(source))
+    except Refused as e:
+        raise ValueError(f"{where}: {e}") from None
+
+
+def _mark_user(entries: Any) -> list[Any]:
+    return [{**e, _USER: True} if isinstance(e, dict) else {"pattern": str(e), _USER: True} for e in entries]
+
+
 def _entry_key(entry: Any) -> str:
     """A lexicon entry's identity: the text, or a regex table's pattern."""
     return str(entry["pattern"]) if isinstance(entry, dict) else str(entry)
@@ -184,10 +204,11 @@ def merge_signals(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str
     for name, change in layer.items():
         sig = out.setdefault(name, {"reason": name})
         for field in ("words", "substrings", "regex"):
+            mark = _mark_user if field == "regex" else list
             if field in change:
-                sig[field] = list(change[field])
+                sig[field] = mark(change[field])
             if f"add_{field}" in change:
-                sig[field] = list(sig.get(field, ())) + list(change[f"add_{field}"])
+                sig[field] = list(sig.get(field, ())) + mark(change[f"add_{field}"])
             if f"remove_{field}" in change:
                 drop = {_entry_key(w) for w in change[f"remove_{field}"]}
                 sig[field] = [w for w in sig.get(field, ()) if _entry_key(w) not in drop]

@@ -27,9 +27,8 @@ TIER_ARGS = TIERS + ("auto", DEFAULT)
 
 def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
     """(tier, one-line reason) for a prompt in an agent's arguments."""
-    from routing.router.classify import classify
     from routing.router.decision import Context
-    from routing.router.rules import rules_for
+    from routing.router.guard import classify_for
     from routing.shell import cmdline as shell_args
     from routing.state import store as state
 
@@ -39,7 +38,7 @@ def choose(tool: str, args: Sequence[str], config: Any) -> tuple[str, str]:
     sid = os.environ.get("ROUTE_SHELL_SESSION", "")
     rec = state.read(sid) if sid else None
     current: Optional[str] = rec.tier if rec is not None else None
-    d = classify(prompt, Context(current_tier=current), rules_for(config))
+    d = classify_for(prompt, Context(current_tier=current), config, "shell-call")
     if d.kind == "continue" and current:
         return current, "a follow-up: staying on the session's tier"
     why = d.reasons[0] if d.reasons else (d.intent or d.kind)

@@ -23,7 +23,6 @@ def hint(line: str) -> str:
     """The one-line suggestion for `line`, or "" when it is fine as typed."""
     from routing.core.config import load
     from routing.core.tiers import tier_of_model
-    from routing.router.rules import rules_for
     from routing.shell import cmdline as shell_args
 
     words = shell_args.split_line(line)
@@ -41,10 +40,10 @@ def hint(line: str) -> str:
     current = "sonnet"
     if tool == "claude":
         current = tier_of_model(str(config.get("claude", "default_model"))) or "sonnet"
-    from routing.router.classify import classify
     from routing.router.decision import Context
+    from routing.router.guard import classify_for
 
-    d = classify(prompt, Context(), rules_for(config))
+    d = classify_for(prompt, Context(), config, "shell-hint")
     if d.kind != "task" or d.tier == current:
         return ""
     return shell_args.hint_text(tool, d.tier, d.intent)
