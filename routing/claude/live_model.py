@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 
-from routing.core import fastjson
+from routing.core import fastjson, safeio
 from routing.core.tiers import tier_of_model
 
 TAIL_BYTES = 64 * 1024
@@ -21,9 +21,12 @@ _MODEL_SET = re.compile(r"<local-command-stdout>\s*Set model to (?:\x1b\[[0-9;]*
 
 
 def read_tail(path: str, limit: int = TAIL_BYTES) -> list[str]:
-    """The complete lines among the last `limit` bytes of a file; [] if unreadable."""
+    """The complete lines among the last `limit` bytes of a regular file; [] if unreadable."""
+    fd = safeio.open_regular(path) if isinstance(path, str) and path else None
+    if fd is None:
+        return []
     try:
-        with open(path, "rb") as f:
+        with os.fdopen(fd, "rb") as f:
             f.seek(0, os.SEEK_END)
             size = f.tell()
             start = max(0, size - limit)
@@ -81,20 +84,21 @@ def model_from_transcript(path: str) -> str | None:
     return None
 
 
+MAX_LINE = 1 << 20  # a `/model` command line is short; longer lines are pasted material
+
+
 def switched_with_model_command(path: str, limit: int = 32 * 1024 * 1024) -> str | None:
-    """The last `/model X` of a whole transcript (for SessionEnd, off the hot path)."""
+    """The last `/model X` of a whole transcript (for SessionEnd, off the hot path).
+
+    Bounded whatever the path names: regular files only, at most `limit` bytes,
+    and a line past MAX_LINE is skipped without being held (on /dev/zero an
+    unbounded read took 6.7 GB in 10 s).
+    """
     last = None
-    try:
-        with open(path, "rb") as f:
-            seen = 0
-            for raw in f:
-                seen += len(raw)
-                if seen > limit:
-                    break
-                if b"/model</command-name>" in raw:
-                    model = model_in_line(raw.decode("utf-8", "replace"))
-                    if model:
-                        last = model
-    except (OSError, TypeError, ValueError):
+    if not isinstance(path, str) or not path:
         return None
+    for raw in safeio.lines(path, MAX_LINE, limit, b"/model</command-name>"):
+        model = model_in_line(raw.decode("utf-8", "replace"))
+        if model:
+            last = model
     return last

@@ -25,9 +25,11 @@ except ImportError:  # pragma: no cover - builds without the _blake2 module
     from hashlib import blake2b as _blake2b
 
 
-def prompt_hash(prompt: str) -> str:
-    """A short keyed-by-nothing digest: enough to recognise a prompt sent twice, not to read it."""
-    return _blake2b(prompt.encode("utf-8", "replace"), digest_size=12).hexdigest()
+def prompt_hash(prompt: str, key: bytes | None = None) -> str:
+    """A short digest keyed with this install's secret: it recognises a prompt sent twice, and
+    without the key no dictionary turns it back into "ok" or "continue"."""
+    return _blake2b(prompt.encode("utf-8", "replace"), digest_size=12,
+                    key=state.secret() if key is None else key).hexdigest()
 
 
 def context_tokens(rec: Session, transcript_path: str) -> int:

@@ -36,7 +36,8 @@ def handle_start(payload: dict) -> None:
 def handle_end(payload: dict) -> None:
     sid = text(payload.get("session_id"), 200) or "unknown"
     transcript = text(payload.get("transcript_path"), 4096)
-    cfg = config.load(text(payload.get("cwd"), 4096) or None, strict=False)
+    # The user's own config only: this writes ~/.claude/settings.json, outside any repository.
+    cfg = config.load(strict=False, project=False)
     rec = state.read(sid) or Session(sid)
     switched_to = session_model.switched_with_model_command(transcript) if transcript else None
     if switched_to is None and rec.switched:

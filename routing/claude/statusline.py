@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from routing.core.printable import printable
 from routing.core.tiers import TIERS, tier_of_model
 from routing.state import store as state
 from routing.state.session import Session
@@ -38,7 +39,7 @@ def context_tokens(payload: dict) -> int | None:
 
 
 def render_line(live: str, rec: Session, cost: float | None) -> str:
-    parts = [live]
+    parts = [printable(live, 60)]
     last = rec.last_decision or {}
     want = last.get("tier")
     if want in TIERS and want != live and last.get("kind") != "continue":
@@ -106,8 +107,11 @@ def run(stdin=None) -> int:
     except Exception as e:
         errorlog.log("statusLine", e)
         line = "route"
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    try:  # one line, whatever the input held (a newline in display_name, a lone surrogate)
+        sys.stdout.write(printable(line, 400) + "\n")
+        sys.stdout.flush()
+    except Exception as e:  # a closed pipe: nothing to show it on
+        errorlog.log("statusLine", e)
     return 0
 
 

@@ -26,7 +26,7 @@ import re
 from routing.claude import home
 from routing.claude.hook_io import text
 from routing.claude.host import SUBAGENT_MODEL_VAR, SUBAGENT_TOOLS, TOOL_MODELS
-from routing.core import config, errorlog
+from routing.core import config, errorlog, safeio
 from routing.core.tiers import TIERS, rank, tier_of_model
 from routing.router.guard import classify_for
 from routing.state import store as state
@@ -48,11 +48,11 @@ def frontmatter_model(agent_type: str, cwd: str | None) -> str | None:
     if not agent_type or "/" in agent_type or agent_type.startswith("."):
         return None
     for d in home.agent_dirs(cwd):
-        try:
-            with open(os.path.join(d, agent_type + ".md"), encoding="utf-8", errors="replace") as f:
-                head = f.read(8192)
-        except OSError:
+        # Regular files only, bounded: a repository's agent file may link to /dev/tty.
+        raw = safeio.read_head(os.path.join(d, agent_type + ".md"), 8192)
+        if raw is None:
             continue
+        head = raw.decode("utf-8", "replace")
         if not head.startswith("---"):
             return None
         end = head.find("\n---", 3)

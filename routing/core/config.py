@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-u
     from typing import Any, Mapping, Optional
 
 from routing.core import paths
+from routing.core.printable import is_model_name
 from routing.core.tiers import TIERS
 
 DEFAULTS: dict[str, Any] = {
@@ -174,6 +175,10 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any], strict: bool = Tr
         _validate_table(fail, section, value, DEFAULTS[section])
         if section == "report":
             _check_report(fail, value)
+        for key, model in _model_values(section, value):
+            if model != "" or key != "claude.subagent_model":
+                if not is_model_name(model):
+                    fail(key, "a model name is printable text without spaces, at most 100 characters")
 
 
 def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, Any]) -> None:
@@ -198,6 +203,16 @@ def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, An
         choices = CHOICES.get(tuple(dotted.split(".")))  # type: ignore[arg-type]
         if choices and v not in choices:
             fail(dotted, f"must be one of {', '.join(choices)}")
+
+
+def _model_values(section: str, value: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(dotted key, value) of every model name in a section: they end up in messages and commands."""
+    if section == "models":
+        return [(f"models.{tool}.{tier}", m) for tool, tiers in value.items() if isinstance(tiers, dict)
+                for tier, m in tiers.items()]
+    if section == "claude":
+        return [(f"claude.{k}", value[k]) for k in ("default_model", "subagent_model") if k in value]
+    return []
 
 
 def _check_report(fail: Any, report: Mapping[str, Any]) -> None:
@@ -268,8 +283,10 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _layer_files(cwd: Optional[str] = None) -> list[str]:
+def _layer_files(cwd: Optional[str] = None, project_layer: bool = True) -> list[str]:
     found = [paths.user_config_file_str()]
+    if not project_layer:
+        return found
     project = paths.find_project_config_str(cwd)
     if project is not None:
         found.append(project)
@@ -282,12 +299,17 @@ def layer_paths(cwd: Optional[str] = None) -> list[Path]:
     return [Path(p) for p in _layer_files(cwd)]
 
 
-def load(cwd: Optional[str] = None, strict: bool = True) -> Config:
-    """Merge defaults with the user and project files that exist."""
+def load(cwd: Optional[str] = None, strict: bool = True, project: bool = True) -> Config:
+    """Merge defaults with the user and project files that exist.
+
+    `project=False` reads the user's own file only: for settings that act
+    outside the repository (what SessionEnd writes into ~/.claude/settings.json,
+    the models baked into the shell wrappers), a cloned repository has no say.
+    """
     data = _copy(DEFAULTS)
     layers: list[tuple[Path, dict[str, Any]]] = []
     warnings: list[str] = []
-    for name in _layer_files(cwd):
+    for name in _layer_files(cwd, project):
         if not os.path.isfile(name):
             continue
         from pathlib import Path  # only once a file exists (tomllib costs more anyway)

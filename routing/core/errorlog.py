@@ -24,15 +24,8 @@ def log_path() -> str:
 
 
 def ensure_dir(path: str) -> None:
-    """Create our state dir 0700 (umask would widen it); tighten one we own."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        os.makedirs(path, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-        return
-    if st.st_mode & 0o077 and st.st_uid == os.getuid():
-        os.chmod(path, 0o700)
+    """Create our state dir 0700 (parents at most 0755); refuse a symlink or another user's (paths.private_dir)."""
+    paths.private_dir(path)
 
 
 def describe(exc: BaseException) -> str:

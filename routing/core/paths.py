@@ -124,6 +124,60 @@ def _others_write(st: os.stat_result) -> bool:
     return bool(st.st_mode & 0o002 or (st.st_mode & 0o020 and st.st_gid != os.getgid()))
 
 
+def make_dirs(path: str, mode: int = 0o755) -> None:
+    """Create `path` and its missing parents with at most `mode` (never wider than the umask allows).
+
+    os.makedirs gives parents 0777 & ~umask, so under umask 000 every directory
+    we make would be world-writable, including the one holding the init file
+    every shell sources. Each directory made here is chmod'ed to mode & ~umask.
+    """
+    missing = []
+    d = os.path.abspath(path)
+    while not os.path.lexists(d):
+        missing.append(d)
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if not missing:
+        return
+    umask = os.umask(0)
+    os.umask(umask)
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, mode)
+        except FileExistsError:
+            continue
+        os.chmod(d, mode & ~umask)
+
+
+def private_dir(path: str) -> None:
+    """Make or check one of our private directories: 0700, ours, and not a symlink.
+
+    A planted link would send our writes elsewhere; a directory someone else
+    owns could be emptied or filled by them. Raises PermissionError for both.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        make_dirs(os.path.dirname(path))
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise PermissionError(f"{path} is {'a symlink' if stat.S_ISLNK(st.st_mode) else 'not a directory'}: refusing to use it")
+    if st.st_uid != os.getuid():
+        raise PermissionError(f"{path} belongs to uid {st.st_uid}, not to you: refusing to use it")
+    if stat.S_IMODE(st.st_mode) != 0o700:
+        os.chmod(path, 0o700)
+
+
+def cache_dir_str() -> str:
+    return os.path.join(_xdg("XDG_CACHE_HOME", ".cache"), APP)
+
+
 # -- Path forms ---------------------------------------------------------------------
 
 

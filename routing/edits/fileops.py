@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
+from routing.core import paths
+
 BACKUP_SUFFIX = ".modelroute-backup"
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -108,7 +110,7 @@ def atomic_write(path: PathLike, data: Union[bytes, str], mode: Optional[int] = 
     payload = data.encode("utf-8") if isinstance(data, str) else data
     _check_writable(p)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_dirs(str(p.parent))  # at most 0755, whatever the umask
     except OSError as e:
         raise FileOpsError(f"cannot create the directory {p.parent} for {p}: {_describe(e)}") from None
     try:

@@ -71,7 +71,8 @@ def put(path: "os.PathLike[str] | str", entry: dict[str, Any] | None) -> None:
             d = d.parent
         doc["dirs"] = made
     try:
-        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.make_dirs(str(target.parent))
+        paths.private_dir(str(target))
     except OSError as e:
         raise fileops.FileOpsError(f"cannot create {target}: {e.strerror or e}") from None
     fileops.atomic_write(record_file(), json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=0o600)

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 
+from routing.core import paths
 from routing.core.tiers import TIERS
 
 TYPE_CHECKING = False
@@ -229,18 +230,14 @@ def _cache_file() -> str | None:
     """Where the compiled built-in rules are kept between processes.
 
     Keyed on rules.json's size and mtime and on the Python version, so a new
-    release or interpreter compiles afresh. (XDG lookup done by hand: routing.core.paths
-    imports pathlib, which the hooks would pay for on every prompt.)
+    release or interpreter compiles afresh.
     """
     try:
         st = os.stat(BUILTIN)
     except OSError:
         return None
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        base = os.path.join(os.environ.get("HOME") or os.path.expanduser("~"), ".cache")
     tag = f"{CACHE_LAYOUT}-{st.st_size}-{st.st_mtime_ns}-{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(base, "modelroute", f"rules-{tag}.marshal")
+    return os.path.join(paths.cache_dir_str(), f"rules-{tag}.marshal")
 
 
 def _prune_caches(keep: str) -> None:
@@ -269,14 +266,19 @@ def _cached_builtin() -> RuleSet:
     rs = RuleSet(data["signals"], data.get("rules", ()))
     if path:
         try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            paths.private_dir(os.path.dirname(path))  # ours, 0700, not a planted link
             tmp = f"{path}.{os.getpid()}.tmp"
-            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+            try:
+                os.unlink(tmp)  # a stale one of ours, or a planted link: never written through
+            except FileNotFoundError:
+                pass
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            with open(os.open(tmp, flags, 0o600), "wb") as f:
                 marshal.dump(rs.state(), f)
             os.replace(tmp, path)
             _prune_caches(path)
         except (OSError, ValueError):
-            pass  # a read-only cache only costs speed
+            pass  # a read-only (or refused) cache only costs speed
     return rs
 
 

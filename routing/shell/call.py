@@ -16,6 +16,7 @@ import os
 import sys
 from typing import Any, Optional, Sequence
 
+from routing.core.printable import printable
 from routing.core.tiers import TIERS
 from routing.shell.hint import dim
 
@@ -62,7 +63,8 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
             errorlog.log("shell-call", e)
             tier, why = "sonnet", "could not classify (see errors.log): default model"
         model = config.model_for(tool, tier) if config else ""
-        sys.stderr.write(dim(f"route: {shell_args.wrapper_name(tool, tier)} ({model}): {why}") + "\n")
+        line = f"route: {shell_args.wrapper_name(tool, tier)} ({model}): {why}"
+        sys.stderr.write(dim(printable(line, 300)) + "\n")
         sys.stderr.flush()
     sys.stdout.write(tier + "\n")
     sys.stdout.flush()

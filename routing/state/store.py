@@ -248,6 +248,50 @@ class _Lock:
             self.fd = -1
 
 
+SECRET_NAME = "secret"
+SECRET_BYTES = 32
+
+
+def secret() -> bytes:
+    """This install's random key (`secret`, 0600), for digests that must not be reversible.
+
+    The prompt hash lets enforce mode recognise a prompt sent again; unkeyed,
+    short prompts ("ok", "continue") were recovered from it by dictionary.
+    Created once, published with link() so concurrent first writers agree.
+    Without a usable state dir, a key for this process only (nothing is stored then).
+    """
+    path = os.path.join(state_dir(), SECRET_NAME)
+    for _ in range(3):
+        try:
+            key = _read_bytes(path)
+            if len(key) >= SECRET_BYTES:
+                return key[:SECRET_BYTES]
+            time.sleep(0.001)  # another process is writing it
+            continue
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            break
+        try:
+            errorlog.ensure_dir(state_dir())
+            tmp = f"{path}.tmp-{os.getpid()}-{time.monotonic_ns() % 1000000}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                os.write(fd, os.urandom(SECRET_BYTES))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            try:
+                os.link(tmp, path)  # fails if another process published first: theirs wins
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        except OSError:
+            break
+    return os.urandom(SECRET_BYTES)
+
+
 def lock_path() -> str:
     return os.path.join(state_dir(), LOCK_NAME)
 
