@@ -71,10 +71,23 @@ def main() -> None:
         def prompt_stdin(i: int) -> bytes:
             return json.dumps(prompt).encode()
 
+        # A cloned repository with hostile team rules (issue 14 #1): a catastrophic regex, a
+        # near-cap file of extra words. It must cost about what a clean directory does.
+        hostile = Path(home) / "hostile-repo"
+        (hostile / ".git").mkdir(parents=True)
+        words = ", ".join(f"'w{i}'" for i in range(400))
+        (hostile / ".route.toml").write_text(
+            "[[rules]]\nname = 'evil'\ntier = 'opus'\nregex = ['^(\\w+\\s?)*$']\n"
+            f"[signals.design]\nadd_words = [{words}]\n")
+
+        def hostile_stdin(i: int) -> bytes:
+            return json.dumps(dict(prompt, cwd=str(hostile), prompt=PROMPT["prompt"] + " " + "x" * 40 + "!")).encode()
+
         cases = {
             "python -c pass": ([py, "-c", "pass"], lambda i: b""),
             "python -c 'import re'": ([py, "-c", "import re"], lambda i: b""),
             "UserPromptSubmit hook": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], prompt_stdin),
+            "UserPromptSubmit, hostile repo": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], hostile_stdin),
             "statusLine hook": ([py, str(ROOT / "hooks" / "status_line.py")], status_stdin),
             "route status --claude": ([py, route_script(py), "status", "--claude"], status_stdin),
         }
@@ -90,11 +103,11 @@ def main() -> None:
                 subprocess.run(cmd, input=data, env=env, cwd=home, capture_output=True, check=True)
                 times[name].append(time.perf_counter() - t0)
         base = statistics.median(times["python -c pass"])
-        print(f"{'case':24} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py}; target <= {TARGET}x)")
+        print(f"{'case':31} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py}; target <= {TARGET}x)")
         for name, ts in times.items():
             med = statistics.median(ts)
             mark = "" if name in BASELINES else ("  ok" if med / base <= TARGET else "  over target")
-            print(f"{name:24} {med * 1000:7.1f}ms {med / base:5.2f}x{mark}")
+            print(f"{name:31} {med * 1000:7.1f}ms {med / base:5.2f}x{mark}")
 
 
 if __name__ == "__main__":

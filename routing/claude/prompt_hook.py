@@ -38,7 +38,7 @@ def context_tokens(rec: Session, transcript_path: str) -> int:
         return rec.context_tokens
     try:
         return os.stat(transcript_path).st_size // 4 if transcript_path else 0
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a path with a NUL or a lone surrogate
         return 0
 
 

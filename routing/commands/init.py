@@ -39,5 +39,5 @@ def command(shell: Optional[str], no_hints: bool) -> None:
         raise click.BadParameter(
             f"{shell!r} is not supported; supported shells: {', '.join(shell_init.SHELLS)}", param_hint="SHELL"
         )
-    config = load_config()
+    config = load_config(project=False)  # every shell gets the user's own models, not a repository's
     click.echo(shell_init.render(name, config, hints=False if no_hints else None), nl=False)

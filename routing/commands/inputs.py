@@ -9,19 +9,23 @@ import click
 from routing.core.config import Config, ConfigError, load
 
 
-def load_strict(cwd: Optional[str] = None) -> Config:
+def load_strict(cwd: Optional[str] = None, project: bool = True) -> Config:
     """The config with every layer validated, report prices included; ConfigError on a mistake."""
     from routing.report.pricing import check_layers
 
-    config = load(cwd, strict=True)
+    config = load(cwd, strict=True, project=project)
     check_layers(config)
     return config
 
 
-def load_config(cwd: Optional[str] = None) -> Config:
-    """Load config strictly; a broken file is the user's to fix, so say exactly where."""
+def load_config(cwd: Optional[str] = None, project: bool = True) -> Config:
+    """Load config strictly; a broken file is the user's to fix, so say exactly where.
+
+    `project=False` for what is written outside the repository (shell wrappers,
+    Codex profiles, Claude Code's user settings): a repository has no say there.
+    """
     try:
-        return load_strict(cwd)
+        return load_strict(cwd, project)
     except ConfigError as e:
         raise click.ClickException(str(e)) from None
 

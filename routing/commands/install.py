@@ -92,7 +92,7 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         return
     wiring_shell = any(t.name == "shell" for t in targets)
     shell_name = login_shell or (detect.detect() if wiring_shell else None)
-    options = Options(load_config(), follow_symlinks, subagents, shell_name, prompt)
+    options = Options(load_config(project=False), follow_symlinks, subagents, shell_name, prompt)
     plans = installer.plan_install(targets, options)
     asking = not yes and not dry_run and interactive()
     # Extras are offered along with a real change, not on every no-op run of an installed set-up.

@@ -178,7 +178,7 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any], strict: bool = Tr
         for key, model in _model_values(section, value):
             if model != "" or key != "claude.subagent_model":
                 if not is_model_name(model):
-                    fail(key, "a model name is printable text without spaces, at most 100 characters")
+                    fail(key, "a model name is printable text (no escapes or newlines), 1 to 100 characters")
 
 
 def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, Any]) -> None:

@@ -19,5 +19,8 @@ def printable(value: object, limit: int = 200) -> str:
 
 
 def is_model_name(value: object, limit: int = 100) -> bool:
-    """A plausible model id: printable, no spaces, at most `limit` characters."""
-    return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable() and " " not in value
+    """A usable model name: printable (no escapes, no newlines), 1 to `limit` characters.
+
+    Quotes and spaces are allowed: the wrappers quote what they pass on.
+    """
+    return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable()

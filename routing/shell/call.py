@@ -62,7 +62,7 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         except Exception as e:
             errorlog.log("shell-call", e)
             tier, why = "sonnet", "could not classify (see errors.log): default model"
-        model = config.model_for(tool, tier) if config else ""
+        model = _wrapper_model(config, tool, tier)
         line = f"route: {shell_args.wrapper_name(tool, tier)} ({model}): {why}"
         sys.stderr.write(dim(printable(line, 300)) + "\n")
         sys.stderr.flush()
@@ -78,10 +78,24 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         from routing.shell import record as shell_record
 
         window = float(config.get("shell", "escalation_window_minutes"))
-        model = None if own_model else config.model_for(tool, tier)
+        model = None if own_model else _wrapper_model(config, tool, tier)
         shell_record.record_call(sid, tool, tier, model, window)
     except Exception as e:
         errorlog.log("shell-call", e)
+
+
+def _wrapper_model(config: Any, tool: str, tier: str) -> str:
+    """The model the wrapper runs: rendered from the user's own config, so a repository's
+    [models] never changes what is reported or recorded (its rules still route the prompt)."""
+    if config is None:
+        return ""
+    if tier not in TIERS:
+        return ""
+    if any(str(path).endswith(".route.toml") for path, _ in config.layers):
+        from routing.core.config import load
+
+        config = load(strict=False, project=False)
+    return config.model_for(tool, tier)
 
 
 def fast_main(args: Sequence[str]) -> bool:

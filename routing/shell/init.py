@@ -115,7 +115,7 @@ def fast_init(args: Sequence[str]) -> bool:
     from routing.core.config import ConfigError, load
 
     try:
-        config = load(strict=True)
+        config = load(strict=True, project=False)  # the user's own models, wherever the shell starts
     except ConfigError:
         return False
     sys.stdout.write(render(rest[0], config, hints=hints))

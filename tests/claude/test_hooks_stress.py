@@ -136,3 +136,45 @@ def test_any_stdin_exits_0_promptly(script: str, stdin: bytes) -> None:
     proc = run_hook(script, stdin, timeout=20)  # a hang fails with TimeoutExpired
     assert proc.returncode == 0
     assert proc.stderr == b""
+
+
+def test_live_sessions_with_status_lines_lose_nothing_at_a_full_state() -> None:
+    """Was: with 2,000 sessions kept, 2 live sessions had 18 of 24 prompts counted (4 sessions: 86 of 157)."""
+    from routing.core import errorlog
+    from routing.state.session import Session
+
+    errorlog.ensure_dir(state.state_dir())
+    errorlog.ensure_dir(state.sessions_dir())
+    now = time.time()
+    for i in range(state.MAX_SESSIONS):  # a full state, written as the store writes records
+        rec = Session(f"kept-{i}", "claude", now - i)
+        rec.prompts.update(haiku=3, sonnet=9, opus=1)
+        state._write_atomic(state.record_path(rec.id), state._encode(rec), sync=False)
+    sessions, turns = 6, 6
+    failures: list[str] = []
+
+    def session(k: int) -> None:
+        for t in range(turns):
+            for script, payload in (
+                ("user_prompt_submit.py", prompt_payload(f"{PROMPTS[t % len(PROMPTS)]} ({t})", session_id=f"live-{k}")),
+                ("status_line.py", {"session_id": f"live-{k}", "model": {"id": "claude-sonnet-5"},
+                                    "cost": {"total_cost_usd": 0.01 * (t + 1)}}),
+            ):
+                proc = run_hook(script, payload, env={"MODELROUTE_SYNC_STATE": ""})  # detached writers, as installed
+                if proc.returncode != 0 or proc.stderr:
+                    failures.append(proc.stderr.decode())
+
+    threads = [threading.Thread(target=session, args=(k,)) for k in range(sessions)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert failures == []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        counted = [(state.read(f"live-{k}") or Session("x")).prompt_total() for k in range(sessions)]
+        if sum(counted) == sessions * turns:
+            break
+        time.sleep(0.2)
+    assert counted == [turns] * sessions
+    assert all((state.read(f"live-{k}") or Session("x")).cost_usd == 0.01 * turns for k in range(sessions))

@@ -28,8 +28,8 @@ def status(payload: dict | str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("raw", [
     '{"session_id": "s", "model": {"id": "x\\ud800y", "display_name": "\\udc00"}}',
-    '{"session_id": "\\ud83d", "model": {"display_name": "Opus\\ud800"}}',
-    '{"session_id": "s", "model": {"display_name": "Sonnet\\nsecond line\\r\\u001b]0;owned\\u0007"}}',
+    '{"session_id": "\\ud83d", "model": {"display_name": "Custom\\ud800"}}',
+    '{"session_id": "s", "model": {"display_name": "My model\\nsecond line\\r\\u001b]0;owned\\u0007"}}',
 ])
 def test_the_status_line_is_one_printable_line_whatever_the_input(raw: str) -> None:
     """Was: a lone surrogate gave a traceback and no line; a newline gave a status of several lines."""
