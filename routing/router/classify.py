@@ -288,8 +288,12 @@ def _session_tier(context: Optional[Context]) -> Optional[str]:
     return None
 
 
-def classify(prompt: object, context: Optional[Context] = None, rules: Optional[RuleSet] = None) -> Decision:
-    """Route one prompt. Never raises on odd input: junk routes like an empty prompt."""
+def classify(prompt: object, context: Optional[Context] = None, rules: Optional[RuleSet] = None,
+             trace: Optional[dict] = None) -> Decision:
+    """Route one prompt. Never raises on odd input: junk routes like an empty prompt.
+
+    `trace`, when given, is filled with what the rules saw (the signals, the
+    intent, the evidence for and against opus): the learned layer's features."""
     rules = rules or default_rules()
     if isinstance(prompt, bytes):
         prompt = prompt.decode("utf-8", "replace")
@@ -301,6 +305,9 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
         return Decision(session or "haiku", "continue" if session else "task", 0.3, ["empty prompt"], "none")
 
     sig = _find(rules, question)
+    if trace is not None:
+        trace.update(signals=dict(sig.hits), initial=sorted(sig.initial), n_tokens=sig.n_tokens,
+                     question=_is_question(question), paste=paste, session=session)
     # Complaints first: "sigue fallando" opens with a word that also means "go on".
     if _is_escalation(sig, question) and not ("continue" in sig and "dissatisfied" not in sig):
         base = session or "sonnet"
@@ -312,7 +319,7 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
         tier = session or "sonnet"
         return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
 
-    return _apply_user_rules(rules, question, _task(rules, question, paste, sig))
+    return _apply_user_rules(rules, question, _task(rules, question, paste, sig, trace))
 
 
 _QUESTION_WORDS = frozenset(
@@ -340,7 +347,7 @@ def _primary_intent(sig: _Signals) -> str:
     return min(present, key=lambda k: sig.first[k]) if present else ""
 
 
-def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
+def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: Optional[dict] = None) -> Decision:
     reasons: list[str] = []
     intent = _primary_intent(sig)
     read_only = "read_only" in sig
@@ -472,6 +479,9 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals) -> Decision:
         reasons.extend(f"held down: {rules.reasons[s]}" for s in held)
 
     score = evidence - damp
+    if trace is not None:
+        trace.update(intent=intent, base=base, evidence=round(evidence, 3), damp=round(damp, 3),
+                     wants_cause=wants_cause, only_subject=only_subject)
     if score >= OPUS_AT:
         tier = "opus"
         confidence = min(0.95, 0.6 + 0.1 * (score - OPUS_AT))

@@ -11,22 +11,29 @@ if TYPE_CHECKING:  # annotations only; importing typing costs the hooks start-up
     from typing import Any, Sequence
 
 KINDS = ("task", "escalate", "continue")
+# What the assistant's previous turn did, as read from the transcript's tail:
+# edit (changed files or claimed a fix), answer (answered or explained),
+# plan (proposed a plan or asked for approval), question (asked the user
+# something), error (failed or was cut off).
+PREV_KINDS = ("edit", "answer", "plan", "question", "error")
 
 
 class Context:
     """What the classifier may know about the session a prompt belongs to."""
 
-    __slots__ = ("current_tier", "recent", "escalations")
+    __slots__ = ("current_tier", "recent", "escalations", "prev_kind")
 
     def __init__(
         self,
         current_tier: str | None = None,
         recent: Sequence[str] = (),
         escalations: int = 0,
+        prev_kind: str | None = None,
     ) -> None:
         self.current_tier = current_tier
         self.recent = tuple(recent)  # tiers of the latest decisions, oldest first
         self.escalations = escalations
+        self.prev_kind = prev_kind if prev_kind in PREV_KINDS else None
 
 
 class Decision:
