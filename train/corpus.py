@@ -150,13 +150,42 @@ def cmd_status(args: argparse.Namespace) -> int:
           f"{len(held) / max(1, len(repos)):.0%}); {len(langs)} languages")
     print("labels: " + ", ".join(f"{k} {labels[k]}" for k in LABELS))
     print("languages: " + ", ".join(f"{k} {v}" for k, v in langs.most_common()))
-    print("\nfirst sight (the router as it was when each batch arrived):")
-    for path in sorted((CORPUS / "first-sight").glob("*.json")):
-        rec = json.loads(path.read_text(encoding="utf-8"))
-        for split in ("test", "train"):
-            if split in rec["figures"]:
-                print(f"  {rec['batch']:<14} {split:>5}  {summary_line(rec['figures'][split])}")
+    print("\nfirst sight (the router as it was when each batch arrived, against today's labels):")
+    for b in batches():
+        rows = read_jsonl(b)
+        sight = CORPUS / "first-sight" / f"{b.stem}.json"
+        if not sight.exists():
+            print(f"  {b.stem:<14} no first-sight record")
+            continue
+        for split, rep in first_sight_figures(rows, json.loads(sight.read_text(encoding="utf-8"))["features"]).items():
+            print(f"  {b.stem:<14} {split:>5}  {summary_line(rep)}")
     return 0
+
+
+def first_sight_figures(rows: list[dict], feats: dict) -> dict:
+    """The figures of the decisions recorded on first sight, scored against the labels as they are now
+    (adjudication may have changed a few since)."""
+    out = {}
+    for split in ("test", "train"):
+        part = [r for r in rows if row_split(r) == split]
+        if part:
+            decisions = {r["id"]: feats[r["id"]] for r in part}
+            rep = evaluate(part, _Replay(decisions, part))
+            rep.pop("misses")
+            out[split] = rep
+    return out
+
+
+class _Replay:
+    """A router that answers each row with the decision recorded for it."""
+
+    def __init__(self, decisions: dict, rows: list[dict]) -> None:
+        from routing.router.decision import Decision
+
+        self.queue = [Decision(decisions[r["id"]]["tier"], decisions[r["id"]]["kind"]) for r in rows]
+
+    def __call__(self, prompt: str, context: object) -> object:
+        return self.queue.pop(0)
 
 
 def main() -> int:

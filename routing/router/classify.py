@@ -277,6 +277,47 @@ def _is_escalation(sig: _Signals, question: str = "") -> bool:
     return False
 
 
+def _complains_after(prev: str, sig: _Signals, question: str) -> bool:
+    """A short report that the last turn's work did not take: "it still crashes on save",
+    "now the button doesn't even render", "sigue igual". Said right after the assistant
+    edited files or answered, it rejects that turn; on its own it may be a new bug."""
+    if prev not in ("edit", "answer") or sig.n_tokens > 60:
+        return False
+    unhappy = "dissatisfied" in sig
+    persists = "persists" in sig
+    broken = "problem" in sig or "clear_error" in sig or _negates(question)
+    if not (unhappy or persists and broken or prev == "edit" and broken and _starts_with_now(question)):
+        return False
+    # "still" in "add X, still keeping Y" is a new task: the complaint must come first.
+    ask = min((sig.initial[k] for k in ("code", "design", "lookup", "explain") if k in sig.initial), default=None)
+    cue = min((sig.first[k] for k in ("dissatisfied", "persists", "problem") if k in sig), default=0)
+    return ask is None or cue <= ask or _starts_with_now(question)
+
+
+_NEGATIONS = ("n't", "not ", " no ", "nothing", "never", "nada", "no se", "ne ", "pas ", "nicht", "не ", "没", "不", "ない",
+              "안 ", "không")
+
+
+def _negates(question: str) -> bool:
+    low = f" {question.lower()} "
+    return any(n in low for n in _NEGATIONS)
+
+
+def _starts_with_now(question: str) -> bool:
+    words = question.lower().replace(",", " ").split()[:4]
+    return "now" in words or "ahora" in words or "maintenant" in words or "agora" in words or "jetzt" in words
+
+
+def _answers_proposal(sig: _Signals, question: str) -> bool:
+    """After a plan or a question: a short pick or go-ahead ("B", "the second one",
+    "yes but keep the tests") carries the plan on; a new ask does not."""
+    if any(k in sig for k in ("dissatisfied", "problem", "design", "diagnose")):
+        return False
+    if "continue" in sig and sig.first["continue"] <= 1 and sig.n_tokens <= 25:
+        return True
+    return sig.n_tokens <= 4 and not any(k in sig.initial for k in ("code", "lookup", "explain"))
+
+
 def _session_tier(context: Optional[Context]) -> Optional[str]:
     if context is None:
         return None
@@ -315,9 +356,19 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
         why = [rules.reasons[s] for s in ("dissatisfied", "deeper") if s in sig]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
         return Decision(tier, "escalate", 0.8, why, "escalate")
+    prev = context.prev_kind if context is not None else None
+    if prev and _complains_after(prev, sig, question):
+        base = session or "sonnet"
+        why = [rules.reasons["persists"] if "persists" in sig else rules.reasons["dissatisfied"],
+               f"right after the assistant's {prev}"]
+        why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
+        return Decision(step_up(base), "escalate", 0.7, why, "escalate")
     if _is_continue(question, sig):
         tier = session or "sonnet"
         return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
+    if prev in ("plan", "question") and _answers_proposal(sig, question):
+        return Decision(session or "sonnet", "continue", 0.7,
+                        [f"a short answer to the assistant's {prev}: go on with it"], "continue")
 
     return _apply_user_rules(rules, question, _task(rules, question, paste, sig, trace))
 

@@ -159,3 +159,24 @@ def test_rules_cache_keeps_only_the_current_version(isolated_home) -> None:
     r.compile_rules()
     assert not stale.exists() and unrelated.exists()
     assert [p.name for p in folder.glob("rules-*.marshal")] == [Path(r._cache_file()).name]
+
+
+@pytest.mark.parametrize(
+    "prompt, prev, want",
+    [
+        ("it still crashes on save", "edit", "escalate"),
+        ("ok so now the button doesn't even render", "edit", "escalate"),
+        ("sigue igual", "edit", "escalate"),
+        ("B", "plan", "continue"),
+        ("the second one", "question", "continue"),
+        ("yes, and keep the old endpoint working too", "plan", "continue"),
+        ("the save button doesn't render on the settings page", None, "sonnet"),
+        ("add a dark mode toggle to the settings page", "edit", "sonnet"),
+    ],
+)
+def test_the_previous_turn_decides_what_a_reply_means(prompt: str, prev, want: str) -> None:
+    """A report that something is still broken rejects the turn that claimed to fix it;
+    a short pick after a plan carries the plan on; without that turn, each is read alone."""
+    d = classify(prompt, Context(prev_kind=prev))
+    got = d.tier if d.kind == "task" else d.kind
+    assert got == want, d.reasons

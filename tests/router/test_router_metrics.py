@@ -11,10 +11,17 @@ import json
 from pathlib import Path
 
 import pytest
-from support.tools import DATA, IN_CI, SHARED
+from support.tools import DATA, IN_CI, ROOT, SHARED
+
+CORPUS = ROOT / "corpus" / "batches"
+# Just under the figures measured when they were last raised (README: How well it routes).
+FLOORS = {
+    "test": {"n": 600, "accuracy": 0.60, "opus_recall": 0.20, "escalate_recall": 0.33},
+    "train": {"n": 1700, "accuracy": 0.56, "opus_recall": 0.19, "escalate_recall": 0.23},
+}
 
 from routing.router.classify import classify
-from routing.router.evaluate import evaluate
+from routing.router.evaluate import evaluate, row_split, summary_line
 
 
 def _rows(path: Path) -> list[dict]:
@@ -57,3 +64,24 @@ def test_routing_saves_money_against_all_opus() -> None:
     # The product promises 20-70% savings; routing must land well inside that.
     assert r["cost_vs_all_opus"] <= 0.5
     assert r["under_routed"] <= 0.08 * r["n"]
+
+
+def _corpus_rows(split: str) -> list[dict]:
+    rows = [r for p in sorted(CORPUS.glob("*.jsonl")) for r in _rows(p)]
+    return [r for r in rows if row_split(r) == split]
+
+
+@pytest.mark.parametrize("split", ["test", "train"])
+def test_real_prompts_hold_their_floor(split: str) -> None:
+    """Real prompts nobody here wrote (corpus/), with the conversation where it was recorded.
+
+    These floors sit just under today's figures so that a change which loses
+    ground on real text fails here; the held-out split is never tuned on,
+    so its figures are the honest estimate for new prompts."""
+    r = evaluate(_corpus_rows(split), classify)
+    pl = r["per_label"]
+    floors = FLOORS[split]
+    assert r["n"] >= floors["n"]
+    assert r["accuracy"] >= floors["accuracy"], summary_line(r)
+    assert pl["opus"]["recall"] >= floors["opus_recall"], summary_line(r)
+    assert pl["escalate"]["recall"] >= floors["escalate_recall"], summary_line(r)
