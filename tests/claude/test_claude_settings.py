@@ -170,7 +170,9 @@ def test_the_installed_command_exits_0_however_the_installation_broke(tmp_path: 
     python.symlink_to(getattr(sys, "_base_executable", sys.executable))
     cmd = command_for(src / "hooks" / "user_prompt_submit.py", str(python))
     payload = b'{"prompt": "audit the login flow for security holes", "session_id": "s"}'
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    # The hook records in-process (not from a detached writer), so the check below sees it at once.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "MODELROUTE_SYNC_STATE": "1"}
 
     def run() -> subprocess.CompletedProcess:
         return subprocess.run(cmd, shell=True, input=payload, env=env, cwd=tmp_path, capture_output=True, timeout=60)
