@@ -75,9 +75,12 @@ def model_in_line(line: str) -> str | None:
 
 def model_from_transcript(path: str) -> str | None:
     """The newest model evidence in the transcript's tail."""
-    if not path:
-        return None
-    for line in reversed(read_tail(path)):
+    return model_from_lines(read_tail(path)) if path else None
+
+
+def model_from_lines(lines: list[str]) -> str | None:
+    """The newest model evidence among a tail's lines (read_tail)."""
+    for line in reversed(lines):
         model = model_in_line(line)
         if model:
             return model

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from routing.claude import advice
+from routing.claude import advice, last_turn
 from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
 from routing.core import config, errorlog
@@ -54,12 +54,14 @@ def handle(payload: dict) -> dict | None:
 
     snapshot = state.read(sid)
     rec = snapshot if snapshot is not None else Session(sid)
-    seen_model = session_model.model_from_transcript(transcript)
+    tail = session_model.read_tail(transcript) if transcript else []
+    seen_model = session_model.model_from_lines(tail)
     current = tier_of_model(seen_model) or rec.tier
     recent = rec.recent
     escalations = rec.escalations
+    prev = last_turn.previous_turn_kind(tail)
 
-    decision = classify_for(prompt, Context(current, recent, escalations), cfg, "UserPromptSubmit")
+    decision = classify_for(prompt, Context(current, recent, escalations, prev), cfg, "UserPromptSubmit")
     digest = prompt_hash(prompt)
     prompt_no = rec.prompt_total() + 1
     adv = advice.advise(
