@@ -84,10 +84,13 @@ def check_route_on_path() -> Check:
     if nettools.is_ours(os.path.realpath(exe)):
         extra = f"; net-tools arguments (route -n) go on to {net_tools}" if net_tools else ""
         return Check(name, OK, f"{exe} is modelroute{extra}")
-    return Check(
-        name, WARN, f"`route` runs {exe} (net-tools), which shadows modelroute",
-        f"use `modelroute` instead, or put {Path(sys.executable).parent if os.path.exists(Path(sys.executable).parent / 'route') else paths.home() / '.local/bin'} before {Path(exe).parent} in PATH",
-    )
+    ours = Path(sys.executable).parent if os.path.exists(Path(sys.executable).parent / "route") else paths.home() / ".local/bin"
+    local_bin = paths.home() / ".local/bin"
+    if str(local_bin) not in os.environ.get("PATH", "").split(os.pathsep) and _shell_puts_on_path(local_bin):
+        fix = f"open a new shell: modelroute's shell set-up puts {local_bin} first on PATH (or use `modelroute`)"
+    else:
+        fix = f"use `modelroute` instead, or put {ours} before {Path(exe).parent} in PATH"
+    return Check(name, WARN, f"`route` runs {exe} (net-tools), which shadows modelroute", fix)
 
 
 def _shell_puts_on_path(bin_dir: Path) -> bool:

@@ -3,6 +3,10 @@
 # of this checkout (its committed HEAD) in a temp dir, a temp HOME, a clean
 # environment (env -i: HOME, PATH with the system dirs, LANG, TERM), and the
 # Quick start's two commands run exactly as the README writes them.
+# Only the machine's network settings pass through, when set: proxy variables
+# and the CA bundle a TLS-inspecting proxy needs (NODE_EXTRA_CA_CERTS and the
+# like). They describe the network, not a user's set-up; a fresh machine on
+# the same network would have them system-wide.
 #
 # Not run by the test suite: it downloads the pinned CLIs and takes minutes.
 # Run it before a release, or after changing install.sh, test.sh or the README:
@@ -38,7 +42,13 @@ fi
 git clone --quiet --no-hardlinks "$src" "$work/modelroute"
 mkdir -m 700 "$work/home"
 clean_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+network=()
+for var in HTTPS_PROXY HTTP_PROXY NO_PROXY https_proxy http_proxy no_proxy \
+           NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_CERT; do
+  [ -n "${!var:-}" ] && network+=("$var=${!var}")
+done
 echo "fresh clone of $(git -C "$src" rev-parse --short HEAD) in $work/modelroute; HOME=$work/home"
+[ "${#network[@]}" = 0 ] || echo "network settings passed through: ${network[*]%%=*}"
 
 status=0
 for cmd in "${cmds[@]}"; do
@@ -47,7 +57,7 @@ for cmd in "${cmds[@]}"; do
   start=$SECONDS
   rc=0
   # shellcheck disable=SC2016  # $1 and $2 are the inner bash's
-  env -i HOME="$work/home" PATH="$clean_path" LANG=C.UTF-8 TERM=dumb \
+  env -i HOME="$work/home" PATH="$clean_path" LANG=C.UTF-8 TERM=dumb ${network[@]+"${network[@]}"} \
     bash -c 'cd "$1" && eval "$2"' fresh-machine "$work/modelroute" "$cmd" </dev/null 2>&1 |
     tee "$work/last.log" || rc=$?
   took=$((SECONDS - start))

@@ -150,6 +150,27 @@ def test_route_shadowed_by_net_tools_is_reported(isolated_home: Path, monkeypatc
     assert check.status == "ok" and "is modelroute" in check.detail
 
 
+def test_right_after_install_a_shadowed_route_says_a_new_shell_fixes_it(
+        isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh account: /usr/sbin/route (net-tools) on PATH, ~/.local/bin not yet; the shell set-up adds it."""
+    from routing.shell import setup as shell_setup
+
+    fake = isolated_home / "sbin"
+    fake.mkdir()
+    (fake / "route").write_text("#!/bin/sh\necho Kernel IP routing table\n")
+    (fake / "route").chmod(0o755)
+    local_bin = isolated_home / ".local/bin"
+    local_bin.mkdir(parents=True)
+    (local_bin / "route").write_text(f"#!{sys.executable}\nfrom routing.cli import main\nmain()\n")
+    (local_bin / "route").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:/usr/bin:/bin")
+    assert "put" in doctor.check_route_on_path().fix  # not wired yet: the fix is PATH by hand
+    for e in shell_setup.plan_install("bash", platform="linux").edits:
+        e.apply()
+    check = doctor.check_route_on_path()
+    assert check.status == "warn" and check.fix.startswith("open a new shell"), check.line()
+
+
 def test_shell_init_loaded_is_seen_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MODELROUTE_SHELL_INIT", "zsh")
     assert shell_checks.check_shell_init().status == "ok"
