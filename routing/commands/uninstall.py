@@ -44,7 +44,9 @@ def command(claude: bool, shell: bool, codex: bool, project: bool, purge: bool, 
     targets = installer.select(only, set(), project=project, installing=False)
     plans = installer.plan_uninstall(targets, Options(follow_symlinks=follow_symlinks))
     if purge or not only:
-        plans.append(installer.plan_data(purge, plans))
+        data = installer.plan_data(purge, plans)
+        if data.edits or data.skipped:
+            plans.append(data)
     for line in installer.render(plans, installing=False, diffs=dry_run):
         click.echo(line)
     if dry_run:
