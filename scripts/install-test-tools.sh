@@ -49,6 +49,14 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# A worktree shares the tool cache through a .cache symlink; one that leads nowhere
+# (its target deleted, or pointing at itself) would fail below with a bare mkdir error.
+if [ -L .cache ] && [ ! -d .cache ]; then
+  echo "error: .cache is a symlink to $(readlink .cache), which is not a directory (missing, or a loop)." >&2
+  echo "       Restore that directory, or replace the link with a directory of its own: rm .cache" >&2
+  exit 1
+fi
+
 npm_pin() {  # npm_pin DIR PACKAGE VERSION
   local dir=.cache/npm/$1 log
   if [ -f "$dir/node_modules/$2/package.json" ] &&

@@ -81,3 +81,10 @@ def test_at_a_terminal_it_asks_first_and_no_means_no(sandbox: tuple[Path, Path],
         os.close(master)
     assert "Install them system-wide with apt-get now? [y/N]" in out.stderr
     assert out.returncode == 0 and not (tmp_path / "apt.log").exists()
+
+
+def test_a_cache_link_that_leads_nowhere_is_named(sandbox: tuple[Path, Path]) -> None:
+    repo, bin_dir = sandbox
+    (repo / ".cache").symlink_to(repo / ".cache")  # what a committed worktree link became in the shared checkout
+    out = run(repo, bin_dir)
+    assert out.returncode == 1 and ".cache is a symlink to" in out.stderr and "rm .cache" in out.stderr

@@ -100,3 +100,16 @@ def test_the_hook_scripts_keep_the_paths_users_settings_point_at() -> None:
         assert (PKG.parent / "hooks" / script).is_file(), script
     pyproject = (PKG.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"hooks" = "routing/_hooks"' in pyproject
+
+
+def test_no_local_cache_or_environment_is_committed() -> None:
+    """`.cache` (a worktree's symlink to the shared tool cache) once got committed: merged, it replaced
+    the real cache dir, which git counts as ignored and so expendable, with a link to itself."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (PKG.parent / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "--", ".cache", ".venv", "test-artifacts"], cwd=PKG.parent,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert tracked == []
