@@ -172,9 +172,12 @@ def test_live_sessions_with_status_lines_lose_nothing_at_a_full_state() -> None:
     assert failures == []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        counted = [(state.read(f"live-{k}") or Session("x")).prompt_total() for k in range(sessions)]
-        if sum(counted) == sessions * turns:
+        recs = [state.read(f"live-{k}") or Session("x") for k in range(sessions)]
+        counted = [r.prompt_total() for r in recs]
+        costs = [r.cost_usd for r in recs]
+        # Both kinds of writer are detached: wait for the last of either, not just the prompts.
+        if sum(counted) == sessions * turns and costs == [0.01 * turns] * sessions:
             break
         time.sleep(0.2)
     assert counted == [turns] * sessions
-    assert all((state.read(f"live-{k}") or Session("x")).cost_usd == 0.01 * turns for k in range(sessions))
+    assert costs == [0.01 * turns] * sessions
