@@ -65,6 +65,9 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         model = _wrapper_model(config, tool, tier)
         line = f"route: {shell_args.wrapper_name(tool, tier)} ({model}): {why}"
         sys.stderr.write(dim(printable(line, 300)) + "\n")
+        stale = _stale_wrappers(config)
+        if stale:
+            sys.stderr.write(dim(stale) + "\n")
         sys.stderr.flush()
     sys.stdout.write(tier + "\n")
     sys.stdout.flush()
@@ -82,6 +85,26 @@ def run(tool: str, tier: str, args: Sequence[str]) -> None:
         shell_record.record_call(sid, tool, tier, model, window)
     except Exception as e:
         errorlog.log("shell-call", e)
+
+
+RENDERED_VAR = "ROUTE_RENDERED_MODELS"
+
+
+def _stale_wrappers(config: Any) -> str:
+    """A note when this shell's wrappers were rendered with other models than the user's config names now."""
+    rendered = os.environ.get(RENDERED_VAR)
+    if not rendered or config is None:
+        return ""
+    from routing.shell.init import models_fingerprint, slots
+
+    if any(str(path).endswith(".route.toml") for path, _ in config.layers):
+        from routing.core.config import load
+
+        config = load(strict=False, project=False)
+    if models_fingerprint(slots(config)) == rendered:
+        return ""
+    return ("route: your config names other models than this shell's wrappers were rendered with: "
+            "open a new shell (after `route install --shell` if you installed the init file)")
 
 
 def _wrapper_model(config: Any, tool: str, tier: str) -> str:

@@ -65,7 +65,16 @@ def slots(config: Any) -> dict[str, str]:
             model = config.model_for(tool, tier)
             out[f"{tool.upper()}_{tier.upper()}"] = _toml_assign("model", model) if tool == "codex" else model
     out["CODEX_EFFORT"] = _toml_assign("model_reasoning_effort", str(config.get("codex", "deep_effort")))
+    out["MODELS"] = models_fingerprint(out)
     return out
+
+
+def models_fingerprint(values: dict[str, str]) -> str:
+    """A short digest of the models and effort a rendering bakes in (not paths or version)."""
+    from hashlib import blake2b
+
+    baked = sorted((k, v) for k, v in values.items() if k not in ("VERSION", "ROUTE", "MODELS"))
+    return blake2b(json.dumps(baked).encode(), digest_size=6).hexdigest()
 
 
 def template(shell: str) -> str:

@@ -14,6 +14,8 @@ if [[ ${ROUTE_SHELL_SESSION-} != "bash-$$-"* ]]; then
     ROUTE_SHELL_SESSION="bash-$$-${EPOCHSECONDS:-$RANDOM}"
 fi
 export ROUTE_SHELL_SESSION
+# The models the wrappers below were rendered with: `route shell-call` says when config moved on.
+export ROUTE_RENDERED_MODELS=@@MODELS@@
 
 # -- wrappers --------------------------------------------------------------------
 __route_missing() {

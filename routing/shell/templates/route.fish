@@ -12,6 +12,8 @@ end
 if not string match -q -- "fish-$fish_pid-*" "$ROUTE_SHELL_SESSION"
     set -gx ROUTE_SHELL_SESSION "fish-$fish_pid-"(random 1 2147483647)
 end
+# The models the wrappers below were rendered with: `route shell-call` says when config moved on.
+set -gx ROUTE_RENDERED_MODELS @@MODELS@@
 
 # -- wrappers --------------------------------------------------------------------
 function __route_missing

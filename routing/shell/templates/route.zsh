@@ -17,6 +17,8 @@ if [[ ${ROUTE_SHELL_SESSION-} != "zsh-$$-"* ]]; then
     ROUTE_SHELL_SESSION="zsh-$$-${EPOCHSECONDS:-$RANDOM}"
 fi
 \builtin export ROUTE_SHELL_SESSION
+# The models the wrappers below were rendered with: `route shell-call` says when config moved on.
+\builtin export ROUTE_RENDERED_MODELS=@@MODELS@@
 
 # -- wrappers --------------------------------------------------------------------
 __route_missing() {
