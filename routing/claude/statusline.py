@@ -10,6 +10,7 @@ wanted when it differs, escalations when any, the session's cost).
 from __future__ import annotations
 
 import sys
+import time
 
 from routing.core.printable import printable
 from routing.core.tiers import TIERS, tier_of_model
@@ -66,7 +67,14 @@ def status_line(payload: dict) -> str:
     rec = (state.read(sid) if sid else None) or Session(sid)
     if sid and (rec.model != model_id or rec.cost_usd != cost or rec.context_tokens != tokens):
 
+        seen_at = time.time()
+
         def record(r: Session) -> None:
+            # Detached writers may land out of order: an older statusLine must not
+            # overwrite a newer one's figures, nor count a switch back and forth.
+            if r.status_at is not None and seen_at < r.status_at:
+                return
+            r.status_at = seen_at
             r.observe(model_id or display, "statusline")
             if cost is not None:
                 r.cost_usd = cost

@@ -72,6 +72,7 @@ FIELDS: dict = {
     "ended": (_text, lambda: None),  # SessionEnd's reason
     "model_reset": (_text, lambda: None),  # what SessionEnd did to settings.json's model
     "cost_usd": (_num, lambda: None),  # Claude Code's own figure, from the statusLine
+    "status_at": (_num, lambda: None),  # when the statusLine that set cost_usd ran (newest wins)
     "context_tokens": (lambda v: count(v) or None, lambda: None),  # the last request's size
     "last_call": (_table, lambda: None),  # shell: {tier, at, tool} of the last wrapper call
 }

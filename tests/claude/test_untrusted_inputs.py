@@ -181,3 +181,18 @@ def test_a_display_name_with_escapes_renders_as_one_plain_line() -> None:
 
     line = statusline.render_line("Opus\n\x1b[31m", Session("s"), 1.5)
     assert "\n" not in line and "\x1b" not in line and line.endswith("$1.50")
+
+
+def test_an_older_status_line_landing_late_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Detached writers race for the lock: the statusLine of turn 1 may land after turn 2's."""
+    from routing.state.session import Session
+
+    monkeypatch.setenv("MODELROUTE_SYNC_STATE", "1")
+    held: list = []
+    monkeypatch.setattr(state, "update_detached", lambda sid, src, mutate: held.append((sid, src, mutate)) or True)
+    statusline.status_line({"session_id": "s", "model": {"id": "claude-sonnet-5"}, "cost": {"total_cost_usd": 0.1}})
+    statusline.status_line({"session_id": "s", "model": {"id": "claude-opus-4-8"}, "cost": {"total_cost_usd": 0.2}})
+    for sid, src, mutate in reversed(held):  # the newer write lands first
+        state.update(sid, src, mutate)
+    rec = state.read("s") or Session("x")
+    assert rec.cost_usd == 0.2 and rec.tier == "opus" and rec.deescalations == 0
