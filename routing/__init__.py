@@ -12,7 +12,7 @@ enforces who may import whom):
   shell/     `route init` templates, wrapper calls and hints, rc-file install, checks
   codex/     the Codex CLI: its home and the quick/deep profiles
   cursor/    Cursor: the per-feature models to pick in its settings (nothing is written)
-  report/    `route report`: transcript sources, dedup, pricing, totals, terminal/HTML render
+  report/    `route report`: pipeline, sources, dedup, dated pricing, what-if replay, cache, totals, render
   install.py, doctor.py   run the targets' plans and checks; commands/ are the thin click faces
 
 Nothing is imported here on purpose: the hooks and the status line import

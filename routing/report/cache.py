@@ -104,14 +104,15 @@ def load_memo(fingerprint: str) -> tuple[bytes, dict[bytes, tuple[str, str, str]
     return os.urandom(16), {}
 
 
-def save(fingerprint: str, records: list[FileRecord], index: Index, router_fp: str, salt: bytes,
+def save(fingerprint: str, records: list[FileRecord], index: Optional[Index], router_fp: str, salt: bytes,
          memo: dict[bytes, tuple[str, str, str]]) -> Optional[str]:
     """Write the cache; an error message instead of raising (a report never fails on its cache)."""
     try:
         d = cache_dir()
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         _write(_name("files", fingerprint), msgspec.msgpack.encode(Files(SCHEMA, fingerprint, records)))
-        _write(_name("index", fingerprint), msgspec.msgpack.encode(index))
+        if index is not None:
+            _write(_name("index", fingerprint), msgspec.msgpack.encode(index))
         if len(memo) > 200_000:  # bounded: keep the newest half
             memo = dict(list(memo.items())[-100_000:])
         _write(_name("classify", router_fp), msgspec.msgpack.encode(Memo(SCHEMA, router_fp, salt, memo)))

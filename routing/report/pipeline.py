@@ -149,7 +149,7 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
             copy = msgspec.msgpack.decode(msgspec.msgpack.encode(stable), type=Summary)
             summary = summarize(volatile, merge_shared(volatile, day_of), into=copy)
     error = None
-    if req.use_cache:
+    if req.use_cache and req.project is None:
         every = array("q")
         for r in keep:
             every.frombytes(r.keys)
@@ -157,6 +157,12 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
                                    [r.path for r in volatile], stable, array("q", sorted(every)).tobytes())
         error = report_cache.save(fp, keep, index, router_fp, classifier.salt, classifier.memo)
         report_cache.write_unknown_models(summary.unknown)
+    elif req.use_cache and todo:
+        # One project's files: keep every other file's record, and leave the index (made for the
+        # whole tree) alone; any file this run read again no longer matches it anyway.
+        seen = {r.path for r in done}
+        error = report_cache.save(fp, keep + [r for p, r in cached.items() if p not in seen], None, router_fp,
+                                  classifier.salt, classifier.memo)
     return _outcome(req, summary, error)
 
 

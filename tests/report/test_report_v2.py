@@ -208,3 +208,15 @@ def test_status_and_report_say_where_their_costs_come_from(tmp_path: Path, isola
     tree = build_tree(tmp_path / "c", sessions=2)
     out = route("report", "--since", "2000-01-01", env={"CLAUDE_CONFIG_DIR": str(tree.root)}).stdout
     assert "Costs: priced transcripts" in out and "not Claude Code's own meter" in out
+
+
+def test_one_projects_report_keeps_the_others_cached_and_agrees_with_a_full_read(tmp_path: Path,
+                                                                               isolated_home: Path) -> None:
+    tree = build_tree(tmp_path / "c", sessions=9)
+    env = {"CLAUDE_CONFIG_DIR": str(tree.root)}
+    everything = _without_time(report_json("session", "--since", "2000-01-01", env=env))
+    one = _without_time(report_json("session", "--since", "2000-01-01", "--project", "-home-dev-api", env=env))
+    fresh = _without_time(report_json("session", "--since", "2000-01-01", "--project", "-home-dev-api",
+                                      "--no-cache", env=env))
+    assert one == fresh and {s["project"] for s in one["sessions"]} == {"-home-dev-api"}
+    assert _without_time(report_json("session", "--since", "2000-01-01", env=env)) == everything
