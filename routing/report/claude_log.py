@@ -17,7 +17,7 @@ leave this module, never prompt text.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import msgspec
 
@@ -305,35 +305,7 @@ def _user(replay: Replay, row: Any) -> None:
 def parse_claude(src: SourceFile, data: bytes, parsed: Parsed, replay: Replay) -> None:
     """Feed `data` (whole lines, or a file's appended tail) through `replay` into `parsed`."""
     if _compact(data):
-        for raw, is_assistant, _key in _candidate_lines(data):
-            if is_assistant is None:
-                parsed.bad += 1
-                continue
-            if is_assistant:
-                try:
-                    obj = _decode_assistant(raw)
-                except msgspec.ValidationError:  # valid JSON of another shape: read it whole
-                    try:
-                        obj = _decode_any(raw)
-                    except msgspec.DecodeError:
-                        parsed.bad += 1
-                        continue
-                    if isinstance(obj, dict) and obj.get("type") == "assistant":
-                        _assistant(replay, obj, True, parsed)
-                    continue
-                except msgspec.DecodeError:
-                    parsed.bad += 1
-                    continue
-                if obj.type == "assistant":
-                    _assistant(replay, obj, False, parsed)
-                continue
-            try:
-                row = _decode_any(raw)
-            except msgspec.DecodeError:
-                parsed.bad += 1
-                continue
-            if isinstance(row, dict) and row.get("type") == "user":
-                _user(replay, row)
+        _parse_compact(data, parsed, replay)
         return
     for raw in data.split(b"\n"):
         if not raw.strip():
@@ -353,21 +325,22 @@ def parse_claude(src: SourceFile, data: bytes, parsed: Parsed, replay: Replay) -
             _user(replay, row)
 
 
-def _candidate_lines(data: bytes) -> Iterator[tuple[bytes, Optional[bool], Optional[tuple]]]:
-    """(line, looks like an assistant line (None: broken), repeat key) for the lines that may
-    carry usage or a prompt, found with bytes.find so the many tool-result and bookkeeping
-    lines cost no Python work at all. Only such lines are checked and counted when broken.
+def _parse_compact(data: bytes, parsed: Parsed, replay: Replay) -> None:
+    """The fast path over Claude Code's compact lines. Only the lines that may carry usage or a
+    prompt are looked at, found with bytes.find so the many tool-result and bookkeeping lines cost
+    no Python work at all; only such lines are checked and counted when broken.
 
     Consecutive lines of one response (Claude Code writes a line per content block, each
-    repeating the usage) have equal repeat keys: message id plus the bytes from `"usage":{`
-    to the type marker. Only the first of them is yielded."""
+    repeating the usage) share a repeat key: the message id plus the bytes from `"usage":{` to
+    the type marker. Only the first of them is decoded."""
     size = len(data)
     find, rfind = data.find, data.rfind
     na = find(_ASSISTANT)
     nu = find(_USER)
     prev_key: Optional[tuple] = None
+    decode_assistant, decode_any = _decode_assistant, _decode_any
     while na >= 0 or nu >= 0:
-        is_assistant = nu < 0 or (0 <= na < nu)
+        is_assistant = nu < 0 or 0 <= na < nu
         j = na if is_assistant else nu
         if not is_assistant:
             # Claude Code writes `"type":"user","message":{"role":"user","content":` first: a tool
@@ -380,26 +353,50 @@ def _candidate_lines(data: bytes) -> Iterator[tuple[bytes, Optional[bool], Optio
         end = find(b"\n", j)
         if end < 0:
             end = size
-        if na >= 0 and na < end:
+        if 0 <= na < end:
             na = find(_ASSISTANT, end)
-        if nu >= 0 and nu < end:
+        if 0 <= nu < end:
             nu = find(_USER, end)
-        last = end - 1
-        while last > start and data[last] in b" \t\r":
-            last -= 1
-        if data[last] != 0x7D:  # "}": cut short or garbled, cannot be a JSON object
-            yield data[start:end], None, None
-        elif is_assistant:
+        if data[end - 1] != 0x7D and data[start:end].rstrip()[-1:] != b"}":
+            parsed.bad += 1  # cut short or garbled: cannot be a JSON object
+            continue
+        if is_assistant:
             u = find(b'"usage":{', start, end)
             if u < 0:
                 continue
-            key = None
-            i = find(b'"id":"', start, u)
-            if 0 <= i and u < j:
-                key = (data[i: find(b'"', i + 6, u)], data[u:j])
-                if key == prev_key:
+            if u < j:
+                i = find(b'"id":"', start, u)
+                if i >= 0:
+                    key = (data[i: find(b'"', i + 6, u)], data[u:j])
+                    if key == prev_key:
+                        continue
+                    prev_key = key
+                else:
+                    prev_key = None
+            else:
+                prev_key = None
+            raw = data[start:end]
+            try:
+                obj = decode_assistant(raw)
+            except msgspec.ValidationError:  # valid JSON of another shape: read it whole
+                try:
+                    row = decode_any(raw)
+                except msgspec.DecodeError:
+                    parsed.bad += 1
                     continue
-            prev_key = key
-            yield data[start:end], True, key
+                if isinstance(row, dict) and row.get("type") == "assistant":
+                    _assistant(replay, row, True, parsed)
+                continue
+            except msgspec.DecodeError:
+                parsed.bad += 1
+                continue
+            if obj.type == "assistant":
+                _assistant(replay, obj, False, parsed)
         elif find(b'"toolUseResult"', start, end) < 0 and find(b'"isMeta":true', start, end) < 0:
-            yield data[start:end], False, None
+            try:
+                row = decode_any(data[start:end])
+            except msgspec.DecodeError:
+                parsed.bad += 1
+                continue
+            if isinstance(row, dict) and row.get("type") == "user":
+                _user(replay, row)
