@@ -21,7 +21,7 @@ import msgspec
 from routing.core import paths
 from routing.report.records import FileRecord, Summary
 
-SCHEMA = 2
+SCHEMA = 3
 KEEP = 4  # cache files kept (one per time zone and price/router version in use)
 
 

@@ -27,13 +27,8 @@ from routing.report.pricing import DAY, Price, PriceBook, cost, tier_model
 from routing.report.records import DELEGATED, ROUTED_SUBAGENT, SWITCHED, Entry, ParseState
 from routing.report.sources import Parsed, SourceFile, parse_ts, stable_key, to_int
 from routing.router import policy
-
-# Lines that are not a person's prompt: slash commands, local command output, and the
-# turns the host injects (a background subagent's completion, a peer's hand-back...).
-HOST_INJECTED = ("<task-notification>", "<agent-message", "<system-reminder>", "<local-command-", "<command-name>",
-                 "<command-message>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<user-memory-input>",
-                 "Caveat:", "[Request interrupted", "Another Claude session sent a message:")
-
+from routing.router.context import prev_kind
+from routing.router.prompt_text import host_injected
 
 class _Usage(msgspec.Struct):
     input_tokens: Any = 0
@@ -43,10 +38,17 @@ class _Usage(msgspec.Struct):
     cache_creation: Any = None
 
 
+class _Block(msgspec.Struct):
+    type: Any = None
+    name: Any = None
+    text: Any = None
+
+
 class _Message(msgspec.Struct):
     id: Any = None
     model: Any = None
     usage: Optional[_Usage] = None
+    content: Optional[list[_Block]] = None  # only the block types, tool names and texts are built
 
 
 class _Assistant(msgspec.Struct):
@@ -56,6 +58,7 @@ class _Assistant(msgspec.Struct):
     timestamp: Any = None
     sessionId: Any = None
     isSidechain: Any = False
+    isApiErrorMessage: Any = False
 
 
 _decode_assistant = msgspec.json.Decoder(_Assistant).decode
@@ -64,8 +67,12 @@ _ASSISTANT = b'"type":"assistant"'
 _USER = b'"type":"user"'
 
 
+_INTERRUPTED = "[Request interrupted"
+
+
 def prompt_text(row: dict) -> Optional[str]:
-    """The text a person typed, or None for tool results, commands and host-injected turns."""
+    """The text a person typed, or None for tool results, commands and host-injected turns
+    (routing.router.prompt_text.host_injected, the predicate the hook uses too)."""
     if row.get("promptSource") == "system" or row.get("isMeta") is True or "toolUseResult" in row:
         return None
     origin = row.get("origin")
@@ -87,7 +94,7 @@ def prompt_text(row: dict) -> Optional[str]:
         content = "\n".join(texts)
     if not isinstance(content, str) or not content.strip():
         return None
-    if content.lstrip().startswith(HOST_INJECTED):
+    if host_injected(content):
         return None
     return content
 
@@ -131,22 +138,53 @@ class Replay:
             p = self._price[key] = self.prices.resolve(model, day)[1] if model else None
         return p  # type: ignore[return-value]
 
+    def turn_line(self, blocks: Any, is_dict: bool, api_error: bool) -> None:
+        """A main-thread assistant line: the tools it used and its text name the turn for the next
+        prompt, as routing.claude.last_turn does for the hook."""
+        st = self.st
+        st.turn_seen = True
+        st.turn_interrupted = False
+        text = None
+        for b in blocks or ():
+            kind, name, value = (b.get("type"), b.get("name"), b.get("text")) if is_dict and isinstance(b, dict) else (
+                (b.type, b.name, b.text) if not is_dict else (None, None, None))
+            if kind == "tool_use" and isinstance(name, str) and name not in st.turn_tools:
+                st.turn_tools.append(name)
+            elif kind == "text" and text is None and isinstance(value, str):
+                text = value
+        if text is not None:
+            st.turn_text = text.strip()[-600:]
+            st.turn_error = False
+        if api_error:
+            st.turn_error = True
+
+    def interrupted(self) -> None:
+        self.st.turn_interrupted = True
+
+    def _prev_kind(self) -> Optional[str]:
+        st = self.st
+        if not st.turn_seen:
+            return None
+        return prev_kind(frozenset(st.turn_tools), st.turn_text, st.turn_interrupted or st.turn_error)
+
     def prompt(self, text: str) -> None:
         st = self.st
         st.prompts += 1
         if self.src.side:
             if not st.task_seen:  # a subagent's task, routed as the PreToolUse hook does (no context)
                 st.task_seen = True
-                st.sub_tier = self.classify(text, None, (), 0)[0]
+                st.sub_tier = self.classify(text, None, (), 0, None)[0]
             return
         h = st.ctx
         st.history = h
-        tier, kind, intent = self.classify(text, st.live, tuple(st.recent_auto), st.esc_auto)
+        prev = self._prev_kind()
+        st.turn_tools, st.turn_text, st.turn_seen, st.turn_interrupted, st.turn_error = [], "", False, False, False
+        tier, kind, intent = self.classify(text, st.live, tuple(st.recent_auto), st.esc_auto, prev)
         st.auto_act = policy.action(kind, tier, intent, st.live, st.recent_auto, h)
         if st.sim == st.live and st.recent_fol == st.recent_auto and st.esc_fol == st.esc_auto:
             ftier, fkind, fintent = tier, kind, intent
         else:
-            ftier, fkind, fintent = self.classify(text, st.sim, tuple(st.recent_fol), st.esc_fol)
+            ftier, fkind, fintent = self.classify(text, st.sim, tuple(st.recent_fol), st.esc_fol, prev)
         st.fol_act = policy.action(fkind, ftier, fintent, st.sim, st.recent_fol, h)
         st.recent_auto = (st.recent_auto + [tier])[-5:]
         st.recent_fol = (st.recent_fol + [ftier])[-5:]
@@ -261,19 +299,32 @@ def _usage_numbers(usage: Any) -> tuple[int, int, int, int, int]:
     return inp, out, cw5, cw1, cr
 
 
-def _assistant(replay: Replay, obj: Any, is_dict: bool, parsed: Parsed) -> None:
+def _assistant(replay: Replay, obj: Any, is_dict: bool, parsed: Parsed, repeat: bool = False) -> None:
+    """One assistant line: it names the turn (tools, text) and, unless it repeats the line before
+    (`repeat`: the same response's next content block), it is a response."""
     if is_dict:
         msg = obj.get("message")
-        if not isinstance(msg, dict) or not isinstance(msg.get("usage"), dict):
+        if not isinstance(msg, dict):
+            return
+        side = obj.get("isSidechain")
+        if side is not True and not replay.src.side:
+            replay.turn_line(msg.get("content") if isinstance(msg.get("content"), list) else (), True,
+                             obj.get("isApiErrorMessage") is True)
+        if repeat or not isinstance(msg.get("usage"), dict):
             return
         mid, model, usage = msg.get("id"), msg.get("model"), msg["usage"]
-        rid, ts_raw, sid, side = obj.get("requestId"), obj.get("timestamp"), obj.get("sessionId"), obj.get("isSidechain")
+        rid, ts_raw, sid = obj.get("requestId"), obj.get("timestamp"), obj.get("sessionId")
     else:
         msg = obj.message
-        if msg is None or msg.usage is None:
+        if msg is None:
+            return
+        side = obj.isSidechain
+        if side is not True and not replay.src.side:
+            replay.turn_line(msg.content, False, obj.isApiErrorMessage is True)
+        if repeat or msg.usage is None:
             return
         mid, model, usage = msg.id, msg.model, msg.usage
-        rid, ts_raw, sid, side = obj.requestId, obj.timestamp, obj.sessionId, obj.isSidechain
+        rid, ts_raw, sid = obj.requestId, obj.timestamp, obj.sessionId
     ts = parse_ts(ts_raw)
     if ts is None:
         parsed.bad += 1
@@ -296,10 +347,17 @@ def _assistant(replay: Replay, obj: Any, is_dict: bool, parsed: Parsed) -> None:
 
 
 def _user(replay: Replay, row: Any) -> None:
-    if isinstance(row, dict):
-        text = prompt_text(row)
-        if text is not None:
-            replay.prompt(text)
+    if not isinstance(row, dict):
+        return
+    text = prompt_text(row)
+    if text is not None:
+        replay.prompt(text)
+        return
+    content = (row.get("message") or {}).get("content") if isinstance(row.get("message"), dict) else None
+    first = content if isinstance(content, str) else (
+        str(content[0].get("text") or "") if isinstance(content, list) and content and isinstance(content[0], dict) else "")
+    if first.startswith(_INTERRUPTED) and row.get("isSidechain") is not True:
+        replay.interrupted()
 
 
 def parse_claude(src: SourceFile, data: bytes, parsed: Parsed, replay: Replay) -> None:
@@ -362,14 +420,12 @@ def _parse_compact(data: bytes, parsed: Parsed, replay: Replay) -> None:
             continue
         if is_assistant:
             u = find(b'"usage":{', start, end)
-            if u < 0:
-                continue
-            if u < j:
+            repeat = False
+            if 0 <= u < j:
                 i = find(b'"id":"', start, u)
                 if i >= 0:
                     key = (data[i: find(b'"', i + 6, u)], data[u:j])
-                    if key == prev_key:
-                        continue
+                    repeat = key == prev_key
                     prev_key = key
                 else:
                     prev_key = None
@@ -385,13 +441,13 @@ def _parse_compact(data: bytes, parsed: Parsed, replay: Replay) -> None:
                     parsed.bad += 1
                     continue
                 if isinstance(row, dict) and row.get("type") == "assistant":
-                    _assistant(replay, row, True, parsed)
+                    _assistant(replay, row, True, parsed, repeat)
                 continue
             except msgspec.DecodeError:
                 parsed.bad += 1
                 continue
             if obj.type == "assistant":
-                _assistant(replay, obj, False, parsed)
+                _assistant(replay, obj, False, parsed, repeat)
         elif find(b'"toolUseResult"', start, end) < 0 and find(b'"isMeta":true', start, end) < 0:
             try:
                 row = decode_any(data[start:end])

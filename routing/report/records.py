@@ -177,6 +177,12 @@ class ParseState(msgspec.Struct, array_like=True):
     sub_pinned: bool = False  # subagent file: its model was chosen by the caller or agent file
     task_seen: bool = False  # subagent file: its task prompt has been read
     prompts: int = 0
+    # The assistant's turn since the last prompt, named for the next one (routing.router.context):
+    turn_tools: list[str] = []
+    turn_text: str = ""  # the end of its latest text, for the kind only
+    turn_seen: bool = False
+    turn_interrupted: bool = False
+    turn_error: bool = False
 
 
 class FileRecord(msgspec.Struct, array_like=True):

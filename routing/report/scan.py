@@ -54,10 +54,11 @@ class DayOf:
 class Classifier:
     """The router, memoised by a salted prompt hash and the session tier (no prompt text kept).
 
-    The memo key is the prompt's hash plus the tier the router reads from its Context
-    (the live tier, else the latest routed one): `classify` uses nothing else of the
-    context, so a repeated "yes, go ahead" in a session on sonnet is classified once.
-    Escalation counts are passed on but not keyed: the router does not read them."""
+    The memo key is the prompt's hash plus what the router reads from its Context: the
+    session tier (the live tier, else the latest routed one) and what the assistant's
+    previous turn did (prev_kind). A repeated "yes, go ahead" after a plan in a session
+    on sonnet is classified once. Escalation counts are passed on but not keyed: the
+    router does not read them."""
 
     def __init__(self, rules: Any, memo: dict[bytes, tuple[str, str, str]], salt: bytes) -> None:
         self._rules, self.memo, self.salt = rules, memo, salt
@@ -76,14 +77,17 @@ class Classifier:
         if callable(self._rules):
             self._rules = self._rules()  # compiled only when a prompt must be classified
 
-    def __call__(self, text: str, current: Optional[str], recent: tuple, escalations: int) -> tuple[str, str, str]:
+    def __call__(self, text: str, current: Optional[str], recent: tuple, escalations: int,
+                 prev: Optional[str] = None) -> tuple[str, str, str]:
         session = current if current in TIERS else next((t for t in reversed(recent) if t in TIERS), None)
-        key = _blake2b(text.encode("utf-8", "replace"), digest_size=16, key=self.salt).digest() + (session or "").encode()
+        key = (_blake2b(text.encode("utf-8", "replace"), digest_size=16, key=self.salt).digest()
+               + f"{session or ''}|{prev or ''}".encode())
         hit = self.memo.get(key)
         if hit is None:
             if self._classify is None:
                 self._load()
-            ctx = None if current is None and not recent and not escalations else self._Context(current, recent, escalations)
+            ctx = (None if current is None and not recent and not escalations and prev is None
+                   else self._Context(current, recent, escalations, prev))
             d = self._classify(text, ctx, self._rules)
             hit = self.memo[key] = self.new[key] = (d.tier, d.kind, d.intent)
         return hit

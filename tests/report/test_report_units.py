@@ -146,10 +146,11 @@ class Script:
     """A stand-in router: the tier, kind and intent of each prompt by its text."""
 
     def __init__(self, answers: dict[str, tuple[str, str, str]]) -> None:
-        self.answers, self.calls = answers, []
+        self.answers, self.calls, self.prevs = answers, [], []
 
-    def __call__(self, text, current, recent, escalations):
+    def __call__(self, text, current, recent, escalations, prev=None):
         self.calls.append((text, current))
+        self.prevs.append(prev)
         return self.answers[text]
 
 
@@ -228,6 +229,33 @@ def test_a_subagent_is_priced_at_its_tasks_routed_tier_unless_its_model_was_pinn
     r.prompt("find callers")
     e = r.response(1, 1, TS, "claude-opus-4-8", 10, 100, 1000, 0, 5000, True)
     assert e.auto_lo == e.cost
+
+
+def test_the_next_prompt_is_read_in_the_light_of_what_the_last_turn_did() -> None:
+    """As the hook does (routing.claude.last_turn): the tools the turn used and its last text."""
+    import json
+
+    from routing.report.claude_log import parse_claude
+    from routing.report.sources import Parsed
+
+    def user(text):
+        return json.dumps({"type": "user", "message": {"role": "user", "content": text},
+                           "timestamp": "2026-11-01T10:00:00.000Z"}, separators=(",", ":"))
+
+    def assistant(i, blocks):
+        return json.dumps({"type": "assistant", "timestamp": f"2026-11-01T10:00:0{i}.000Z", "requestId": f"r{i}",
+                           "message": {"id": f"m{i}", "model": "claude-sonnet-5", "content": blocks,
+                                       "usage": {"input_tokens": 1, "output_tokens": 1}}}, separators=(",", ":"))
+
+    lines = [user("fix the bug"), assistant(1, [{"type": "tool_use", "id": "t", "name": "Edit", "input": {}}]),
+             user("it still crashes"),
+             assistant(2, [{"type": "text", "text": "Here is my plan: 1. split it. Shall I proceed?"}]),
+             user("yes"), assistant(3, [{"type": "text", "text": "Done, it is split."}]),
+             user("[Request interrupted by user]"), user("and the tests?")]
+    r, script = _replay({"fix the bug": ("sonnet", "task", "code"), "it still crashes": ("sonnet", "escalate", ""),
+                         "yes": ("sonnet", "continue", "continue"), "and the tests?": ("sonnet", "task", "code")})
+    parse_claude(r.src, ("\n".join(lines) + "\n").encode(), Parsed(), r)
+    assert script.prevs == [None, "edit", "plan", "error"]
 
 
 def test_host_injected_turns_are_not_prompts() -> None:
