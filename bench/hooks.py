@@ -56,7 +56,7 @@ def main() -> None:
     opts = ap.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, HOME=home, XDG_STATE_HOME=f"{home}/state", XDG_CONFIG_HOME=f"{home}/config",
+        env = dict(os.environ, PYTHONPATH=str(ROOT), HOME=home, XDG_STATE_HOME=f"{home}/state", XDG_CONFIG_HOME=f"{home}/config",
                    XDG_CACHE_HOME=f"{home}/cache", XDG_DATA_HOME=f"{home}/data")
         # Installed wheels ship byte-compiled; let the warm-up write .pyc files here too,
         # or every run would measure compiling the source.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-u
     from pathlib import Path
     from typing import Any, Mapping, Optional
 
-from routing.core import paths
+from routing.core import blobcache, paths
 from routing.core.printable import is_model_name
 from routing.core.tiers import TIERS
 
@@ -70,7 +70,7 @@ class ConfigError(Exception):
     """A config file that cannot be used, with where and why."""
 
     def __init__(self, path: Path, message: str, line: Optional[int] = None, key: str = "") -> None:
-        self.path, self.line, self.key = path, line, key
+        self.path, self.line, self.key, self.message = path, line, key, message
         where = f"{path}" + (f", line {line}" if line else "") + (f", key '{key}'" if key else "")
         super().__init__(f"{where}: {message}")
 
@@ -244,7 +244,47 @@ def _check_regex(fail: Any, key: str, rx: Any, strict: bool = True) -> None:
 
 
 def read_layer(path: Path, strict: bool = True) -> dict[str, Any]:
-    """Parse and validate one file; raises ConfigError with file and line."""
+    """Parse and validate one file; raises ConfigError with file and line.
+
+    The outcome (the layer, or the error) is cached by the file's identity,
+    size and mtime: a hook reads the same .route.toml before every prompt, and
+    the TOML parser alone costs milliseconds a KB.
+    """
+    key = _layer_key(path, strict)
+    hit = blobcache.get("layer", key) if key else None
+    if isinstance(hit, tuple) and len(hit) == 2:
+        ok, value = hit
+        if ok and isinstance(value, dict):
+            return value
+        if not ok and isinstance(value, tuple) and len(value) == 3:
+            raise ConfigError(path, *value)
+    try:
+        layer = _read_layer(path, strict)
+    except ConfigError as e:
+        if key:
+            blobcache.put("layer", key, (False, (e.message, e.line, e.key)))
+        raise
+    if key:
+        blobcache.put("layer", key, (True, layer))  # TOML dates do not marshal: such a file is not cached
+    return layer
+
+
+_CODE: list = []  # what else the outcome depends on: this module's version
+
+
+def _layer_key(path: Path, strict: bool) -> str:
+    try:
+        st = os.stat(path)
+        if not _CODE:
+            from routing import __version__
+
+            _CODE.append(f"{__version__}-{os.stat(__file__).st_mtime_ns}")
+    except OSError:
+        return ""
+    return f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}-{int(strict)}-{_CODE[0]}"
+
+
+def _read_layer(path: Path, strict: bool) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:  # bounded: the file may be a repository's, or a device
             raw = f.read(MAX_FILE_BYTES + 1)

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-from routing.core import paths
+from routing.core import blobcache, fastjson, paths
 from routing.core.tiers import TIERS
 
 TYPE_CHECKING = False
@@ -287,6 +287,34 @@ def compile_rules(layers: Iterable[Mapping[str, Any]] = ()) -> RuleSet:
     layers = list(layers)
     if not layers:
         return _cached_builtin()
+    key = _layers_key(layers)
+    state = blobcache.get("userrules", key) if key else None
+    if state is not None:
+        try:
+            return RuleSet(state=state)  # only a set that compiled was stored; its regexes compile again here
+        except Exception:  # damaged, or RE2 went missing: compile afresh, which says why
+            pass
+    rs = _compile_layers(layers)
+    if key:
+        blobcache.put("userrules", key, rs.state())
+    return rs
+
+
+def _layers_key(layers: list) -> str:
+    """A digest of the config layers and the built-in rules they apply to; "" when not marshal-able."""
+    builtin = _cache_file() or ""
+    try:  # canonical text: marshal's bytes depend on object identity, not only on value
+        blob = fastjson.dumps([CACHE_LAYOUT, os.path.basename(builtin), layers]).encode("utf-8", "surrogatepass")
+    except TypeError:  # TOML dates and times
+        return ""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover
+        from hashlib import blake2b
+    return blake2b(blob, digest_size=16).hexdigest()
+
+
+def _compile_layers(layers: list) -> RuleSet:
     data = builtin_data()
     signals: dict[str, Any] = data["signals"]
     rules: list[Mapping[str, Any]] = list(data.get("rules", ()))

@@ -173,3 +173,28 @@ def test_the_hook_payload_never_changes_what_is_stored(tmp_path: Path) -> None:
 
     rec = store.read(json.loads(json.dumps(prompt_payload(PROMPT)))["session_id"])
     assert rec is not None and rec.prompt_total() == 1  # routed and counted, not killed at a timeout
+
+
+def test_a_repositorys_rules_are_parsed_and_compiled_once_not_per_prompt(tmp_path: Path) -> None:
+    """The TOML parse and the rule compile are cached by the file's identity and content."""
+    root = repo(tmp_path, "[[rules]]\nname = 'ledger'\ntier = 'opus'\nwords = ['payments ledger']\n")
+    ask = "rename a variable in the payments ledger module"
+    assert guard.classify_for(ask, None, config.load(str(root), strict=False), "t").tier == "opus"
+    cache = Path(paths.cache_dir_str())
+    kinds = sorted(p.name.split("-")[0] for p in cache.iterdir() if p.name.startswith(("layer-", "userrules-")))
+    assert kinds == ["layer", "userrules"]
+    assert all((p.stat().st_mode & 0o777) == 0o600 for p in cache.iterdir() if p.is_file())
+    # An edit is seen at once (size and mtime change the key) ...
+    (root / ".route.toml").write_text("[[rules]]\nname = 'ledger'\ntier = 'haiku'\nwords = ['payments ledger']\n")
+    assert guard.classify_for(ask, None, config.load(str(root), strict=False), "t").tier == "haiku"
+    # ... a broken file stays broken from the cache ...
+    (root / ".route.toml").write_text("[[rules]]\nname = 'x'\ntier = 'gpt'\n")
+    for _ in range(2):
+        with pytest.raises(config.ConfigError, match="tier must be one of"):
+            config.load(str(root))
+    # ... and a damaged cache entry is only a miss.
+    for p in cache.iterdir():
+        if p.name.startswith(("layer-", "userrules-")):
+            p.write_bytes(b"\x00garbage")
+    (root / ".route.toml").write_text("[[rules]]\nname = 'ledger'\ntier = 'opus'\nwords = ['payments ledger']\n")
+    assert guard.classify_for(ask, None, config.load(str(root), strict=False), "t").tier == "opus"
