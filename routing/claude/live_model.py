@@ -1,4 +1,4 @@
-"""Which model a Claude Code session is on right now (the record counts the moves: routing.state.session).
+"""Which model a Claude Code session is on right now, and the `/model` switches its transcript shows.
 
 No hook input says so directly: UserPromptSubmit carries no model field. The
 evidence, newest first: the transcript's tail (a `/model X` command line, or
@@ -40,15 +40,31 @@ def read_tail(path: str, limit: int = TAIL_BYTES) -> list[str]:
     return lines
 
 
-def model_in_line(line: str) -> str | None:
-    """The model a transcript line shows the session on, if it shows one."""
+def _entry(line: str) -> dict | None:
+    """A transcript line that may name a model, parsed; None for every other line."""
     if '"model"' not in line and "/model" not in line and "Set model to" not in line:
         return None
     try:
         entry = fastjson.loads(line)
     except ValueError:
         return None
-    if not isinstance(entry, dict) or entry.get("isSidechain"):
+    return entry if isinstance(entry, dict) else None
+
+
+def model_in_line(line: str) -> str | None:
+    """The model a transcript line shows the session on, if it shows one."""
+    entry = _entry(line)
+    return _model_of(entry) if entry is not None else None
+
+
+def _is_model_command(entry: dict) -> bool:
+    msg = entry.get("message")
+    content = msg.get("content") if isinstance(msg, dict) else None
+    return isinstance(content, str) and "<command-name>/model</command-name>" in content
+
+
+def _model_of(entry: dict) -> str | None:
+    if entry.get("isSidechain"):
         return None
     msg = entry.get("message")
     if not isinstance(msg, dict):
@@ -84,6 +100,39 @@ def model_from_lines(lines: list[str]) -> str | None:
         model = model_in_line(line)
         if model:
             return model
+    return None
+
+
+class Switch:
+    """A `/model X` the transcript records: which line, and the models before and after."""
+
+    __slots__ = ("line_id", "from_model", "to_model")
+
+    def __init__(self, line_id: str, from_model: str | None, to_model: str) -> None:
+        self.line_id, self.from_model, self.to_model = line_id, from_model, to_model
+
+
+def last_switch(lines: list[str]) -> Switch | None:
+    """The newest `/model` switch among a tail's lines, with the model of the reply before it.
+
+    This is how a host without PostModelSwitch (2.1.197) shows the user's own choice.
+    Scanned from the end, and only lines naming the command are parsed until it is found."""
+    for i in range(len(lines) - 1, -1, -1):
+        if "/model</command-name>" not in lines[i]:
+            continue
+        entry = _entry(lines[i])
+        to_model = _model_of(entry) if entry is not None and _is_model_command(entry) else None
+        line_id = entry.get("uuid") or entry.get("timestamp") if entry is not None else None
+        if to_model is None or not isinstance(line_id, str) or not line_id:
+            continue
+        before = None
+        for line in reversed(lines[:i]):
+            if '"assistant"' in line:
+                prior = _entry(line)
+                before = _model_of(prior) if prior is not None and prior.get("type") == "assistant" else None
+                if before:
+                    break
+        return Switch(line_id[:100], before, to_model)
     return None
 
 

@@ -3,6 +3,12 @@
 Runs before every prompt Claude Code sends, so it stays small: json, re and
 the router. Reads the state without the lock (files are replaced atomically),
 decides, then records under the lock; a busy lock only loses the record.
+
+Turns the host injects (a background subagent's `<task-notification>`, a
+hand-back `<agent-message>`, routing.router.injected) fire this hook like a
+typed prompt; they are not the user's, so they are neither routed, counted
+nor answered. A `/model` switch the transcript shows is counted here only
+where the host has no PostModelSwitch event (2.1.197; see model_switch_hook).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from routing.core import config, errorlog
 from routing.core.tiers import TIERS, tier_of_model
 from routing.router.decision import Context
 from routing.router.guard import classify_for
+from routing.router.injected import is_injected
 from routing.state import store as state
 from routing.state.session import Session
 
@@ -45,6 +52,8 @@ def context_tokens(rec: Session, transcript_path: str) -> int:
 def handle(payload: dict) -> dict | None:
     sid = text(payload.get("session_id"), 200) or "unknown"
     prompt = text(payload.get("prompt"))
+    if is_injected(prompt):
+        return None
     transcript = text(payload.get("transcript_path"), 4096)
     cwd = text(payload.get("cwd"), 4096) or None
     cfg = config.load(cwd, strict=False)
@@ -56,6 +65,7 @@ def handle(payload: dict) -> dict | None:
     rec = snapshot if snapshot is not None else Session(sid)
     tail = session_model.read_tail(transcript) if transcript else []
     seen_model = session_model.model_from_lines(tail)
+    switch = session_model.last_switch(tail)
     current = tier_of_model(seen_model) or rec.tier
     recent = rec.recent
     escalations = rec.escalations
@@ -77,6 +87,10 @@ def handle(payload: dict) -> dict | None:
     )
 
     def record(r: Session, adv: advice.Advice = adv) -> None:
+        if switch is not None and not r.switch_events and switch.line_id != r.last_switch:
+            # Before last_decision moves on: the switch is judged against the route before it.
+            r.last_switch = switch.line_id
+            r.count_switch(switch.from_model or r.model, switch.to_model, "transcript")
         r.observe(seen_model, "transcript")
         r.count_prompt(decision.tier)
         if decision.kind == "escalate":

@@ -112,7 +112,8 @@ def handle(payload: dict) -> dict | None:
         if by:
             bump(r.subagents, f"by_{by}")
         if effective in TIERS and rank(effective) > rank(routed):
-            r.count_escalation("subagent")
+            # Kept apart from ↑N (the user's own escalations): the caller chose a bigger model.
+            bump(r.subagents, "above_route")
 
     state.update_detached(sid, "claude", record)
     return out

@@ -6,10 +6,14 @@ A record read from disk goes through `Session.from_dict`, which keeps only
 fields of the right type, so callers never guard with `int(x or 0)`; counts
 change only through the methods below.
 
-Moves between tiers are counted in `escalations` / `deescalations` and, by
-cause, in `moves` (`up:prompt`, `up:subagent`, `up:shell`,
-`up:model_statusline`, `down:model_transcript`, ...), so a report can tell a
-user's `/model` switch from a "think harder" prompt.
+`escalations` (the ↑N a user sees) counts only what the user did: a
+complaint about an answer (`up:prompt`), a shell escalation (`up:shell`), and
+a switch up past the tier modelroute had routed to (`up:switch_<source>`:
+`/model`, the picker, the SDK; `switch_transcript` where the host has no
+PostModelSwitch). Seeing the model change (statusLine, transcript,
+SessionStart) only records it; a switch that follows modelroute's own
+suggestion, a prompt routed up and a subagent are not the user escalating.
+`deescalations` counts the user's switches down. `moves` holds both by cause.
 
 No field ever holds prompt text: `last_decision.prompt_hash` is a keyed
 digest at most.
@@ -63,6 +67,8 @@ FIELDS: dict = {
     "deescalations": (count, lambda: 0),
     "moves": (_counters, dict),  # "up:<cause>" / "down:<cause>" -> n
     "switched": (lambda v: v is True, lambda: False),  # the live model changed during the session
+    "switch_events": (_counters, dict),  # PostModelSwitch events by source: the host's exact record
+    "last_switch": (_text, lambda: None),  # the transcript `/model` line last counted (hosts without it)
     "last_decision": (_table, lambda: None),  # {tier, kind, intent, confidence, prompt_hash, mode}
     "recent": (lambda v: [t for t in v if t in TIERS][-RECENT:] if isinstance(v, list) else [], list),
     "suggestions": (lambda v: v if isinstance(v, dict) else {}, dict),  # routing.claude.advice's memory
@@ -132,18 +138,31 @@ class Session:
         bump(self.moves, f"{way}:{cause}")
 
     def observe(self, model: str | None, why: str) -> None:
-        """Record the live model; a tier change counts as an escalation or a de-escalation."""
+        """Record the live model (`why`: who saw it). A change is remembered, never counted:
+        only the user's own switch is (count_switch)."""
         tier = tier_of_model(model)
         if not model or tier is None:
             return
         old = self.tier
         self.model, self.tier = model, tier
         if old in TIERS and old != tier:
-            if TIERS.index(tier) > TIERS.index(old):
-                self.count_escalation(f"model_{why}")
-            else:
-                self.count_deescalation(f"model_{why}")
             self.switched = True
+
+    def count_switch(self, from_model: str | None, to_model: str | None, cause: str) -> str:
+        """A model switch the user made. Up counts as an escalation only when it goes past the
+        tier modelroute last routed a prompt to: following modelroute's suggestion is not
+        overruling it. Returns "up" or "down" when counted, else ""."""
+        old, new = tier_of_model(from_model), tier_of_model(to_model)
+        if old is None or new is None or old == new:
+            return ""
+        if TIERS.index(new) < TIERS.index(old):
+            self.count_deescalation(f"switch_{cause}")
+            return "down"
+        routed = (self.last_decision or {}).get("tier")
+        if routed in TIERS and TIERS.index(routed) < TIERS.index(new):
+            self.count_escalation(f"switch_{cause}")
+            return "up"
+        return ""
 
     def remember_route(self, tier: str) -> None:
         """Keep the routed tier among the RECENT latest."""

@@ -349,3 +349,41 @@ def test_a_broken_installation_lets_every_prompt_and_subagent_through(claude: Cl
         sub = api.subagent_requests(LOOKUP_TASK)
     assert any("DELEGATE_LOOKUP" in p for p in prompts) and any(LOOKUP_PROMPT in p for p in prompts), prompts
     assert sub, "the Agent call was blocked"
+
+
+# -- what ↑N and the prompt counts hold: only what the user did ------------------------------------
+
+def final_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
+    """The record once `prompts` prompts are in, and after a pause long enough for a wrong extra write."""
+    settled_session(home, sid, prompts)
+    time.sleep(2)
+    return settled_session(home, sid, prompts)
+
+
+def test_a_background_subagents_notification_is_not_a_prompt(claude: Claude, isolated_home: Path,
+                                                             project: Path) -> None:
+    """2.1.332 delivers a background subagent's result as a user turn that fires UserPromptSubmit."""
+    route_install(isolated_home, project)
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        result = run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.")
+        turns = [last_user_text(b) for b in api.messages()]
+    if claude.new:  # the notification turn reached the model: the scenario really happened
+        assert any("<task-notification>" in t for t in turns), turns
+    rec = final_session(isolated_home, result["session_id"], 1)
+    assert sum(rec["prompts"].values()) == 1, rec["prompts"]  # the typed prompt only
+    assert rec["suggestions"] == {} and rec["escalations"] == 0, rec
+
+
+def test_up_arrow_counts_the_complaint_not_the_callers_subagent_model(claude: Claude, isolated_home: Path,
+                                                                      project: Path) -> None:
+    route_install(isolated_home, project)
+    with FakeAnthropic() as api:
+        # The main model asks for opus for a lookup: its choice, not the user escalating.
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK, model="opus")]))
+        first = run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.")
+        sid = first["session_id"]
+        run_claude(claude, api, isolated_home, project, "That's shallow and still wrong, think harder.", resume=sid)
+    rec = final_session(isolated_home, sid, 2)
+    assert rec["escalations"] == 1 and rec["moves"] == {"up:prompt": 1}, rec
+    assert rec["subagents"].get("above_route") == 1, rec["subagents"]

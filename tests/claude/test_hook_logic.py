@@ -74,16 +74,43 @@ def test_the_newest_evidence_in_the_transcript_wins(tmp_path) -> None:
     assert session_model.model_from_transcript(str(tmp_path / "missing.jsonl")) is None
 
 
-def test_moves_count_tier_changes_by_cause() -> None:
+def test_seeing_the_model_change_records_it_and_counts_nothing() -> None:
     rec = Session("s")
-    rec.observe("claude-sonnet-5", "start")  # first sighting: not a move
+    rec.observe("claude-sonnet-5", "start")
     rec.observe("claude-opus-4-8", "statusline")
-    rec.observe("claude-opus-4-8", "statusline")  # no change
     rec.observe("haiku", "transcript")
     rec.observe("gpt-5", "statusline")  # no Claude family: ignored
-    assert (rec.escalations, rec.deescalations) == (1, 1)
-    assert rec.moves == {"up:model_statusline": 1, "down:model_transcript": 1}
+    assert (rec.escalations, rec.deescalations, rec.moves) == (0, 0, {})
     assert rec.tier == "haiku" and rec.switched is True
+
+
+def test_only_a_switch_up_past_the_routed_tier_is_an_escalation() -> None:
+    rec = Session("s")
+    assert rec.count_switch("claude-sonnet-5", "claude-opus-4-8", "command") == ""  # nothing routed yet
+    rec.last_decision = {"tier": "opus"}
+    assert rec.count_switch("claude-sonnet-5", "claude-opus-4-8", "command") == ""  # followed our advice
+    rec.last_decision = {"tier": "sonnet"}
+    assert rec.count_switch("claude-sonnet-5", "claude-opus-4-8", "picker") == "up"  # overruled us
+    assert rec.count_switch("claude-opus-4-8", "claude-haiku-5-5", "command") == "down"
+    assert rec.count_switch("claude-opus-4-8", "opus", "command") == ""  # no move
+    assert rec.count_switch(None, "opus", "command") == ""
+    assert (rec.escalations, rec.deescalations) == (1, 1)
+    assert rec.moves == {"up:switch_picker": 1, "down:switch_command": 1}
+
+
+def test_the_transcript_tail_gives_the_newest_model_and_the_last_switch(tmp_path) -> None:
+    t = tmp_path / "t.jsonl"
+    t.write_text("\n".join([
+        line({"type": "assistant", "uuid": "a1", "message": {"model": "claude-sonnet-5"}}),
+        line({"type": "user", "uuid": "u1", "message": {"content":
+              "<command-name>/model</command-name><command-args>opus</command-args>"}}),
+        line({"type": "assistant", "uuid": "a2", "message": {"model": "claude-opus-4-8"}}),
+    ]) + "\n")
+    lines = session_model.read_tail(str(t))
+    assert session_model.model_from_lines(lines) == "claude-opus-4-8"
+    switch = session_model.last_switch(lines)
+    assert (switch.line_id, switch.from_model, switch.to_model) == ("u1", "claude-sonnet-5", "opus")
+    assert session_model.last_switch(lines[:1]) is None and session_model.last_switch([]) is None
 
 
 @pytest.mark.parametrize(

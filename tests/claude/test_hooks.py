@@ -146,13 +146,24 @@ def test_without_a_known_model_the_hook_only_records() -> None:
     assert session()["prompts"]["opus"] == 1
 
 
-def test_a_model_switch_in_the_transcript_is_seen_and_counted(tmp_path: Path) -> None:
+def test_a_model_switch_in_the_transcript_is_seen_but_only_an_overruling_one_counts(tmp_path: Path) -> None:
     start("claude-sonnet-5")
-    transcript = transcript_with(tmp_path)  # ends with `/model opus`
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))  # modelroute routes to sonnet
+    transcript = transcript_with(tmp_path)  # ends with `/model opus` after a sonnet reply
     out = output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT, transcript=transcript)))
     assert out is None  # already on opus: nothing to say
     rec = session()
-    assert rec["tier"] == "opus" and rec["escalations"] == 1 and rec["moves"] == {"up:model_transcript": 1}
+    assert rec["tier"] == "opus" and rec["escalations"] == 1 and rec["moves"] == {"up:switch_transcript": 1}
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT, transcript=transcript))
+    assert session()["escalations"] == 1  # the same /model line is one switch
+
+
+def test_a_switch_that_follows_our_suggestion_is_not_an_escalation(tmp_path: Path) -> None:
+    start("claude-sonnet-5")
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))["systemMessage"]
+    run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT, transcript=transcript_with(tmp_path)))
+    rec = session()
+    assert rec["tier"] == "opus" and rec["escalations"] == 0 and rec["moves"] == {}
 
 
 def test_only_the_transcript_tail_is_read(tmp_path: Path) -> None:
@@ -278,10 +289,11 @@ def test_a_security_audit_subagent_is_sent_to_opus() -> None:
     assert session()["subagents"]["opus"] == 1
 
 
-def test_a_subagent_that_names_its_model_is_left_alone_and_counted_if_raised() -> None:
+def test_a_subagent_that_names_its_model_is_left_alone_and_counted_apart_if_raised() -> None:
     assert agent_out({"description": "Find", "prompt": LOOKUP_PROMPT, "subagent_type": "x", "model": "opus"}) is None
     rec = session()
-    assert rec["escalations"] == 1 and rec["moves"] == {"up:subagent": 1}
+    assert rec["escalations"] == 0 and rec["moves"] == {}  # ↑N is the user's, not the caller's choice
+    assert rec["subagents"]["above_route"] == 1 and rec["subagents"]["opus"] == 1
 
 
 def test_the_env_override_disables_per_task_routing() -> None:
@@ -397,8 +409,11 @@ def test_status_line_shows_model_wanted_tier_escalations_and_cost() -> None:
     switched = sample("statusline-stdin.json")
     switched["model"] = {"id": "claude-opus-4-8", "display_name": "Opus 4.8"}
     line = run_hook("status_line.py", switched).stdout.decode()
-    assert line == "opus · ↑1 · $0.02\n"  # the /model switch is seen and counted
-    assert session()["moves"] == {"up:model_statusline": 1}
+    assert line == "opus · $0.02\n"  # seen; following our suggestion is no escalation
+    run_hook("user_prompt_submit.py", prompt_payload("that's shallow, think harder"))
+    line = run_hook("status_line.py", switched).stdout.decode()
+    assert line == "opus · ↑1 · $0.02\n"  # the complaint is
+    assert session()["moves"] == {"up:prompt": 1}
 
 
 def test_route_status_claude_is_the_status_line(python_exe: str) -> None:
@@ -467,3 +482,21 @@ def test_an_unwritable_state_dir_still_lets_the_prompt_through(tmp_path: Path) -
     assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT), env=env)) is None
     line = run_hook("status_line.py", sample("statusline-stdin.json"), env=env)
     assert line.returncode == 0 and line.stdout == "sonnet · $0.02\n".encode()
+
+
+# -- turns the host injects (2.1.332) ----------------------------------------------------------
+
+NEW_SAMPLES = SAMPLES.parent / "claude-code-2.1.332"
+
+
+@pytest.mark.parametrize("name", ["hook-stdin-UserPromptSubmit-task-notification.json",
+                                  "hook-stdin-UserPromptSubmit-agent-message-handback.json"])
+def test_a_background_agents_result_is_not_routed_counted_or_answered(name: str) -> None:
+    start("claude-opus-4-8")
+    injected = json.loads((NEW_SAMPLES / name).read_text())
+    injected.update(session_id=SID, cwd=os.getcwd(), transcript_path="")
+    before = session()
+    assert output(run_hook("user_prompt_submit.py", injected)) is None
+    after = session()
+    assert after["prompts"] == before["prompts"] and after["last_decision"] is None
+    assert after["suggestions"] == {} and after["escalations"] == 0
