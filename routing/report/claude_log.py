@@ -145,18 +145,27 @@ class Replay:
         st.turn_seen = True
         st.turn_interrupted = False
         text = None
-        for b in blocks or ():
-            kind, name, value = (b.get("type"), b.get("name"), b.get("text")) if is_dict and isinstance(b, dict) else (
-                (b.type, b.name, b.text) if not is_dict else (None, None, None))
-            if kind == "tool_use" and isinstance(name, str) and name not in st.turn_tools:
-                st.turn_tools.append(name)
-            elif kind == "text" and text is None and isinstance(value, str):
-                text = value
+        if blocks:
+            if is_dict:
+                blocks = [_Block(b.get("type"), b.get("name"), b.get("text")) for b in blocks if isinstance(b, dict)]
+            for b in blocks:
+                kind = b.type
+                if kind == "tool_use":
+                    name = b.name
+                    if name.__class__ is str and name not in st.turn_tools:
+                        st.turn_tools.append(name)
+                elif kind == "text" and text is None and b.text.__class__ is str:
+                    text = b.text
         if text is not None:
-            st.turn_text = text.strip()[-600:]
+            st.turn_text = text  # trimmed when the state is kept (keep_state)
             st.turn_error = False
         if api_error:
             st.turn_error = True
+
+    def keep_state(self) -> ParseState:
+        """The state to store: the turn's text cut to what prev_kind reads."""
+        self.st.turn_text = self.st.turn_text.strip()[-600:]
+        return self.st
 
     def interrupted(self) -> None:
         self.st.turn_interrupted = True
@@ -346,6 +355,24 @@ def _assistant(replay: Replay, obj: Any, is_dict: bool, parsed: Parsed, repeat: 
     parsed.entries.append(replay.response(key, mkey, ts, model, inp, out, cw5, cw1, cr, side is True))
 
 
+def _tool_names(replay: Replay, data: bytes, start: int, end: int) -> None:
+    """The tool_use names in a line, found without decoding it (Claude Code writes a tool_use block
+    as {"type":"tool_use","id":...,"name":...})."""
+    st = replay.st
+    st.turn_seen = True
+    st.turn_interrupted = False
+    k = data.find(b'"type":"tool_use"', start, end)
+    while k >= 0:
+        n = data.find(b'"name":"', k, end)
+        if n < 0:
+            break
+        e = data.find(b'"', n + 8, end)
+        name = data[n + 8: e].decode("utf-8", "replace")
+        if name not in st.turn_tools:
+            st.turn_tools.append(name)
+        k = data.find(b'"type":"tool_use"', e, end)
+
+
 def _user(replay: Replay, row: Any) -> None:
     if not isinstance(row, dict):
         return
@@ -431,6 +458,11 @@ def _parse_compact(data: bytes, parsed: Parsed, replay: Replay) -> None:
                     prev_key = None
             else:
                 prev_key = None
+            if repeat and find(b'"type":"text"', start, end) < 0 and find(b'"isApiErrorMessage":true', start, end) < 0:
+                # The same response's next block, and no text in it: only its tool names matter.
+                if not replay.src.side and find(b'"isSidechain":true', start, end) < 0:
+                    _tool_names(replay, data, start, end)
+                continue
             raw = data[start:end]
             try:
                 obj = decode_assistant(raw)

@@ -151,7 +151,7 @@ def parse_file(job: Job, src: SourceFile, prior: Optional[FileRecord]) -> FileRe
     else:
         replay = Replay(src, job.prices, job.classifier, prior.state if prior is not None else None)
         parse_claude(src, body, parsed, replay)
-        state = _decode_state(_encode(replay.st))  # as of the last complete line
+        state = _decode_state(_encode(replay.keep_state()))  # as of the last complete line
         if tail.strip():
             before = parsed.bad
             parse_claude(src, tail, parsed, replay)

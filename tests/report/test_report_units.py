@@ -247,7 +247,9 @@ def test_the_next_prompt_is_read_in_the_light_of_what_the_last_turn_did() -> Non
                            "message": {"id": f"m{i}", "model": "claude-sonnet-5", "content": blocks,
                                        "usage": {"input_tokens": 1, "output_tokens": 1}}}, separators=(",", ":"))
 
-    lines = [user("fix the bug"), assistant(1, [{"type": "tool_use", "id": "t", "name": "Edit", "input": {}}]),
+    # Claude Code writes one line per content block, each repeating the usage: the Edit is on the second
+    lines = [user("fix the bug"), assistant(1, [{"type": "text", "text": "Let me look."}]),
+             assistant(1, [{"type": "tool_use", "id": "t", "name": "Edit", "input": {}}]),
              user("it still crashes"),
              assistant(2, [{"type": "text", "text": "Here is my plan: 1. split it. Shall I proceed?"}]),
              user("yes"), assistant(3, [{"type": "text", "text": "Done, it is split."}]),
