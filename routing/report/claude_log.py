@@ -28,6 +28,7 @@ from routing.report.records import DELEGATED, ROUTED_SUBAGENT, SWITCHED, Entry, 
 from routing.report.sources import Parsed, SourceFile, parse_ts, stable_key, to_int
 from routing.router import policy
 from routing.router.context import prev_kind
+from routing.router.injected import is_injected_row
 from routing.router.prompt_text import host_injected
 
 class _Usage(msgspec.Struct):
@@ -72,11 +73,11 @@ _INTERRUPTED = "[Request interrupted"
 
 def prompt_text(row: dict) -> Optional[str]:
     """The text a person typed, or None for tool results, commands and host-injected turns
-    (routing.router.prompt_text.host_injected, the predicate the hook uses too)."""
+    (routing.router.injected.is_injected_row, which the hook uses too, and
+    routing.router.prompt_text.host_injected for command and local-command noise)."""
     if row.get("promptSource") == "system" or row.get("isMeta") is True or "toolUseResult" in row:
         return None
-    origin = row.get("origin")
-    if isinstance(origin, dict) and origin.get("kind") not in (None, "human"):
+    if is_injected_row(row):  # the hook's own test (routing.router.injected): it skips these turns too
         return None
     message = row.get("message")
     if not isinstance(message, dict):
