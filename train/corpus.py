@@ -83,9 +83,9 @@ def batches() -> list[Path]:
 
 
 def features(r: dict) -> dict:
+    """What the rules alone saw and decided: the learned layer's inputs, never its output."""
     trace: dict = {}
-    d = classify(r["prompt"], row_context(r), trace=trace)
-    trace.update(tier=d.tier, kind=d.kind, confidence=d.confidence)
+    classify(r["prompt"], row_context(r), trace=trace, learned=False)
     return trace
 
 

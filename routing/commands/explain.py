@@ -10,8 +10,9 @@ import click
 from routing.commands.inputs import load_config, read_prompt
 from routing.core.config import Config
 from routing.core.tiers import TIERS
+from routing.router import learned, prompt_text
 from routing.router.classify import classify
-from routing.router.decision import Context, Decision
+from routing.router.decision import PREV_KINDS, Context, Decision
 from routing.router.rules import rules_for
 
 TOOLS = (("claude", "Claude Code"), ("codex", "Codex"), ("cursor", "Cursor"))
@@ -21,13 +22,14 @@ def models_for(config: Config, tier: str) -> dict[str, str]:
     return {tool: config.model_for(tool, tier) for tool, _ in TOOLS}
 
 
-def render(decision: Decision, config: Config) -> str:
+def render(decision: Decision, config: Config, learned: "list[str]") -> str:
     lines = [
         f"tier:       {decision.tier}",
         f"kind:       {decision.kind} ({decision.intent})",
         f"confidence: {decision.confidence:.2f}",
         "why:",
-        *(f"  - {r}" for r in decision.reasons),
+        *(f"  - {r}" for r in decision.reasons if not (learned and r.startswith("learned layer"))),
+        *(f"  - {r}" for r in learned),
         "models:     " + " | ".join(f"{label}: {config.model_for(tool, decision.tier)}" for tool, label in TOOLS),
     ]
     return "\n".join(lines)
@@ -37,21 +39,30 @@ def render(decision: Decision, config: Config) -> str:
 @click.argument("prompt")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 @click.option("--current", type=click.Choice(TIERS), help="The session's current tier (for escalate/continue).")
-def command(prompt: str, as_json: bool, current: Optional[str]) -> None:
-    """Show which tier PROMPT routes to, and why. Use - to read the prompt from stdin.
+@click.option("--after", type=click.Choice(PREV_KINDS),
+              help="What the assistant's previous turn did (as the hook reads it from the transcript).")
+def command(prompt: str, as_json: bool, current: Optional[str], after: Optional[str]) -> None:
+    """Show which tier PROMPT routes to, and why: the rules that fired, and the
+    words and signals that weighed most in the learned layer. Use - to read the
+    prompt from stdin.
 
     \b
     Example:
         route explain "find where parse_config is defined"
+        route explain --after edit "it still crashes on save"
         git diff | route explain --json -
     """
     config = load_config()
-    decision = classify(read_prompt(prompt), Context(current_tier=current), rules_for(config))
+    text = read_prompt(prompt)
+    trace: dict = {}
+    decision = classify(text, Context(current_tier=current, prev_kind=after), rules_for(config), trace=trace)
+    learned_lines = [] if trace.get("by_context") else learned.explain(trace, *prompt_text.split(text))
     if as_json:
         out = decision.to_dict()
+        out["learned"] = learned_lines
         out["models"] = models_for(config, decision.tier)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        click.echo(render(decision, config))
+        click.echo(render(decision, config, learned_lines))
     for w in config.warnings:
         click.echo(f"warning: {w}", err=True)

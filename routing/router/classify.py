@@ -21,6 +21,7 @@ import re
 
 from routing.core.tiers import TIERS, rank, step_up
 from routing.router import prompt_text
+from routing.router import learned as _learned
 from routing.router.decision import Context, Decision
 from routing.router.rules import TOKEN, LazyPattern, RuleSet, default_rules
 
@@ -330,25 +331,39 @@ def _session_tier(context: Optional[Context]) -> Optional[str]:
 
 
 def classify(prompt: object, context: Optional[Context] = None, rules: Optional[RuleSet] = None,
-             trace: Optional[dict] = None) -> Decision:
+             trace: Optional[dict] = None, learned: bool = True) -> Decision:
     """Route one prompt. Never raises on odd input: junk routes like an empty prompt.
 
-    `trace`, when given, is filled with what the rules saw (the signals, the
-    intent, the evidence for and against opus): the learned layer's features."""
+    The rules decide first; then the learned layer (routing.router.learned)
+    weighs their verdict with the prompt's words, unless the conversation
+    decided (a complaint right after a fix, a pick after a plan); team rules
+    from the config apply last. `trace`, when given, is filled with what the
+    rules saw (the signals, the intent, the evidence for and against opus,
+    their verdict): the learned layer's features. `learned=False` gives the
+    rules' verdict alone."""
     rules = rules or default_rules()
     if isinstance(prompt, bytes):
         prompt = prompt.decode("utf-8", "replace")
     elif not isinstance(prompt, str):
         prompt = "" if prompt is None else str(prompt)
     question, paste = prompt_text.split(prompt)
+    seen: dict = {} if trace is None else trace
+    decision = _by_rules(rules, question, paste, context, seen)
+    seen.update(tier=decision.tier, kind=decision.kind, confidence=decision.confidence)
+    if learned and not seen.get("by_context") and question.strip():
+        decision = _learned.weigh(decision, seen, question, paste, _session_tier(context))
+    return _apply_user_rules(rules, question, decision)
+
+
+def _by_rules(rules: RuleSet, question: str, paste: str, context: Optional[Context], trace: dict) -> Decision:
     session = _session_tier(context)
     if not question.strip():
         return Decision(session or "haiku", "continue" if session else "task", 0.3, ["empty prompt"], "none")
 
     sig = _find(rules, question)
-    if trace is not None:
-        trace.update(signals=dict(sig.hits), initial=sorted(sig.initial), n_tokens=sig.n_tokens,
-                     question=_is_question(question), paste=paste, session=session)
+    prev = context.prev_kind if context is not None else None
+    trace.update(signals=dict(sig.hits), initial=sorted(sig.initial), n_tokens=sig.n_tokens,
+                 question=_is_question(question), paste=paste, session=session, prev=prev)
     # Complaints first: "sigue fallando" opens with a word that also means "go on".
     if _is_escalation(sig, question) and not ("continue" in sig and "dissatisfied" not in sig):
         base = session or "sonnet"
@@ -356,21 +371,22 @@ def classify(prompt: object, context: Optional[Context] = None, rules: Optional[
         why = [rules.reasons[s] for s in ("dissatisfied", "deeper") if s in sig]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
         return Decision(tier, "escalate", 0.8, why, "escalate")
-    prev = context.prev_kind if context is not None else None
     if prev and _complains_after(prev, sig, question):
         base = session or "sonnet"
         why = [rules.reasons["persists"] if "persists" in sig else rules.reasons["dissatisfied"],
                f"right after the assistant's {prev}"]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
+        trace["by_context"] = True
         return Decision(step_up(base), "escalate", 0.7, why, "escalate")
     if _is_continue(question, sig):
         tier = session or "sonnet"
         return Decision(tier, "continue", 0.85, [rules.reasons["continue"]], "continue")
     if prev in ("plan", "question") and _answers_proposal(sig, question):
+        trace["by_context"] = True
         return Decision(session or "sonnet", "continue", 0.7,
                         [f"a short answer to the assistant's {prev}: go on with it"], "continue")
 
-    return _apply_user_rules(rules, question, _task(rules, question, paste, sig, trace))
+    return _task(rules, question, paste, sig, trace)
 
 
 _QUESTION_WORDS = frozenset(
@@ -398,7 +414,7 @@ def _primary_intent(sig: _Signals) -> str:
     return min(present, key=lambda k: sig.first[k]) if present else ""
 
 
-def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: Optional[dict] = None) -> Decision:
+def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: dict) -> Decision:
     reasons: list[str] = []
     intent = _primary_intent(sig)
     read_only = "read_only" in sig
@@ -530,9 +546,8 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: Optio
         reasons.extend(f"held down: {rules.reasons[s]}" for s in held)
 
     score = evidence - damp
-    if trace is not None:
-        trace.update(intent=intent, base=base, evidence=round(evidence, 3), damp=round(damp, 3),
-                     wants_cause=wants_cause, only_subject=only_subject)
+    trace.update(intent=intent, base=base, evidence=round(evidence, 3), damp=round(damp, 3),
+                 wants_cause=wants_cause, only_subject=only_subject)
     if score >= OPUS_AT:
         tier = "opus"
         confidence = min(0.95, 0.6 + 0.1 * (score - OPUS_AT))

@@ -1,0 +1,310 @@
+"""The learned layer: a small linear model over the rules' verdict and the prompt's words.
+
+The rules (routing.router.classify) read a prompt for the signals they were
+written to find; real prompts say the same things in words nobody listed.
+This layer is a multinomial logistic regression, fitted on the corpus of
+real prompts (train/train.py), over
+
+- the rules' own verdict: label, confidence, intent, deep-reasoning score;
+- a few shapes of the text: length, a question, a paste; and
+- the words: each word and each pair of neighbouring words (and character
+  pairs inside words of scripts written without spaces), hashed into
+  2**BITS buckets, binary and L2-normalised.
+
+Everything is linear, so scoring is a sum of per-label weights: named ones in
+model/model.json, per-bucket ones as one int8 column per label in
+model/weights.bin (label-major, so a label's score is one C-level sum). No
+numpy ships and nothing is downloaded. model.json names every feature, so
+an explanation can say which ones decided, and a per-user adjustment (the
+next step) is one more set of named weights on top.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from zlib import crc32
+
+from routing.core.tiers import TIERS, step_up
+from routing.router.decision import Decision
+
+LABELS = ("haiku", "sonnet", "opus", "escalate", "continue")
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
+MODEL_FILE = os.path.join(HERE, "model.json")
+WEIGHTS_FILE = os.path.join(HERE, "weights.bin")
+WEIGHTS_MAGIC = b"MRWT"
+BITS = 17
+MAX_WORDS = 300  # the ask's first words; later ones add little and cost time
+RULE_INTENTS = ("lookup", "explain", "review", "verify", "code", "diagnose", "design", "task", "escalate",
+                "continue", "none")
+_PUNCT = {ord(c): " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^`{|}~\t\n\r…，。！？：；、（）「」『』【】《》“”‘’"}
+
+
+def feature_names() -> list[str]:
+    """Every named feature, in the model's order."""
+    names = [f"rule={lab}" for lab in LABELS]
+    names += ["rule_confidence", "rule_score", "rule_score_pos"]
+    names += [f"intent={i}" for i in RULE_INTENTS]
+    names += ["words", "question", "paste", "short"]
+    return names
+
+
+def named_features(rule: dict, question: str, paste: str) -> dict[str, float]:
+    """The named features of one prompt. `rule` is the rules' verdict: tier, kind,
+    confidence, intent, and for tasks evidence and damp (classify's trace).
+
+    The conversation (Context.prev_kind) is not among them: in the corpus it was
+    recorded mostly where it decided the label, so a model would learn "any
+    context means a complaint". The rules read it instead."""
+    kind = rule.get("kind", "task")
+    label = rule.get("tier", "sonnet") if kind == "task" else kind
+    out = {f"rule={label}": 1.0, "rule_confidence": float(rule.get("confidence") or 0.0)}
+    score = max(-3.0, min(4.0, float(rule.get("evidence") or 0.0) - float(rule.get("damp") or 0.0)))
+    out["rule_score"] = score / 2
+    out["rule_score_pos"] = max(0.0, score) / 2
+    intent = kind if kind != "task" else (rule.get("intent") or "none")
+    out[f"intent={intent if intent in RULE_INTENTS else 'task'}"] = 1.0
+    n = len(question.split())
+    out["words"] = math.log1p(n) / 4
+    if question.rstrip().endswith(("?", "？")):
+        out["question"] = 1.0
+    if paste:
+        out["paste"] = 1.0
+    if n <= 4:
+        out["short"] = 1.0
+    return out
+
+
+def words(text: str) -> list[str]:
+    return text.lower().translate(_PUNCT).split()[:MAX_WORDS]
+
+
+_MASK = (1 << BITS) - 1
+_EDGE = crc32(b"w:^")  # the hash standing for the start and the end of the text
+_word_cache: dict[str, tuple[int, tuple[int, ...]]] = {}
+
+
+def _word(w: str) -> tuple[int, tuple[int, ...]]:
+    """A word's hash and its own buckets: the word, and its character pairs outside ASCII
+    (Chinese and Japanese have no spaces). Cached: prompts repeat their words."""
+    hit = _word_cache.get(w)
+    if hit is None:
+        h = crc32(("w:" + w).encode("utf-8"))
+        own = [h & _MASK]
+        if not w.isascii() and len(w) > 1:
+            own += [crc32(("c:" + w[i : i + 2]).encode("utf-8")) & _MASK for i in range(len(w) - 1)]
+        hit = (h, tuple(own))
+        if len(_word_cache) < 100_000:
+            _word_cache[w] = hit
+    return hit
+
+
+def _pair(a: int, b: int) -> int:
+    """The bucket of two neighbouring words (by their hashes)."""
+    return ((a * 1000003) ^ b ^ 0x5BD1E995) & _MASK
+
+
+def buckets(text: str) -> set[int]:
+    """The text's hashed features: each word, each pair of neighbours (with the start and the
+    end as words), each character pair of a word outside ASCII."""
+    out: set[int] = set()
+    prev = _EDGE
+    for w in words(text):
+        h, own = _word(w)
+        out.update(own)
+        out.add(_pair(prev, h))
+        prev = h
+    if prev != _EDGE:
+        out.add(_pair(prev, _EDGE))
+    return out
+
+
+class Model:
+    """The fitted weights: per label a bias, one weight per named feature, one int8 per bucket."""
+
+    __slots__ = ("labels", "bias", "weights", "scales", "columns", "meta", "margin")
+
+    def __init__(self, spec: dict, weights: bytes) -> None:
+        self.labels = tuple(spec["labels"])
+        self.bias = [float(b) for b in spec["bias"]]
+        self.weights = {name: [float(x) for x in w] for name, w in spec["weights"].items()}
+        self.scales = [float(s) for s in spec["bucket_scales"]]
+        self.meta = spec.get("meta", {})
+        self.margin = float(self.meta.get("margin", 0.0))
+        if weights[:4] != WEIGHTS_MAGIC:
+            raise ValueError("not a modelroute weights file")
+        size = 1 << BITS
+        if len(weights) != 4 + len(self.labels) * size:
+            raise ValueError("weights file does not match the model")
+        # Views into the file's bytes, no copy: `array` would cost the hook collections.abc (~2 ms).
+        flat = memoryview(weights)[4:].cast("b")
+        self.columns = [flat[c * size : (c + 1) * size] for c in range(len(self.labels))]
+
+    def scores(self, named: dict[str, float], text: str) -> list[float]:
+        """Per-label scores: the bias, the named features' weights, the words' columns."""
+        out = list(self.bias)
+        weights = self.weights
+        for name, x in named.items():
+            w = weights.get(name)
+            if w is not None:
+                out = [o + wi * x for o, wi in zip(out, w)]
+        found = buckets(text)
+        if found:
+            norm = math.sqrt(len(found))
+            out = [o + sum(map(col.__getitem__, found)) * s / norm for o, col, s in zip(out, self.columns, self.scales)]
+        return out
+
+    def parts(self, named: dict[str, float], text: str) -> dict[str, list[float]]:
+        """What made the scores: {feature name or "words": per-label contribution}."""
+        out = {name: [wi * x for wi in self.weights[name]] for name, x in named.items() if name in self.weights and x}
+        found = buckets(text)
+        if found:
+            norm = math.sqrt(len(found))
+            out["words"] = [sum(map(col.__getitem__, found)) * s / norm for col, s in zip(self.columns, self.scales)]
+        return out
+
+    def word_contributions(self, text: str, label: int, other: int) -> list[tuple[float, str]]:
+        """Each word's pull toward `label` over `other`, strongest first (for explanations)."""
+        norm = math.sqrt(len(buckets(text)) or 1)
+        win, lose = self.columns[label], self.columns[other]
+        seen: dict[str, float] = {}
+        for w in words(text):
+            b = _word(w)[1][0]
+            seen[w] = (win[b] * self.scales[label] - lose[b] * self.scales[other]) / norm
+        return sorted(((v, w) for w, v in seen.items()), reverse=True)
+
+
+_model: "Model | None" = None
+_failed = False
+
+
+def model() -> "Model | None":
+    """The shipped model, loaded once; None when its files are missing or unreadable."""
+    global _model, _failed
+    if _model is None and not _failed:
+        try:
+            from routing.core import fastjson
+
+            with open(MODEL_FILE, "rb") as f:
+                spec = fastjson.loads(f.read().decode("utf-8"))
+            with open(WEIGHTS_FILE, "rb") as f:
+                _model = Model(spec, f.read())  # type: ignore[arg-type]
+        except (OSError, ValueError, KeyError, TypeError):
+            _failed = True
+    return _model
+
+
+def softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    e = [math.exp(x - m) for x in xs]
+    s = sum(e)
+    return [x / s for x in e]
+
+
+# What a named feature means, for an explanation a user can read.
+_SAYS = {
+    "rule=haiku": "the rules read a lookup", "rule=sonnet": "the rules read everyday coding",
+    "rule=opus": "the rules read deep reasoning", "rule=escalate": "the rules read a complaint",
+    "rule=continue": "the rules read an approval", "rule_score": "signs of hard reasoning",
+    "rule_score_pos": "signs of hard reasoning", "rule_confidence": "how sure the rules were",
+    "words": "the wording", "question": "it is a question", "paste": "a paste set aside", "short": "it is short",
+}
+
+
+# An escalation rejects the last answer: without a word of complaint the words alone
+# cannot make one. (The previous turn is left out on purpose: the corpus recorded it
+# mostly for complaints, and the hook knows it for every prompt.)
+_COMPLAINT = ("dissatisfied", "persists", "deeper", "problem", "clear_error")
+
+
+# The labeling guide's hidden-complexity patterns: a race, a leak or an intermittent
+# failure is a hunt for an unknown cause however simply it is asked ("find the race
+# in..."). When the rules send one to opus, the words may not send it lower.
+_HUNTS = ("concurrency_bug", "memory", "nondeterministic")
+
+
+def kept_high(rule: dict) -> bool:
+    signals = rule.get("signals") or {}
+    return rule.get("kind") == "task" and rule.get("tier") == "opus" and any(s in signals for s in _HUNTS)
+
+
+def possible(label: str, rule: dict) -> bool:
+    if label != "escalate":
+        return True
+    signals = rule.get("signals")
+    return signals is None or any(s in signals for s in _COMPLAINT)  # None: not recorded (old first sights)
+
+
+def weigh(decision: Decision, rule: dict, question: str, paste: str, session: "str | None") -> Decision:
+    """The router's final word: the learned model's label over the rules' verdict (`decision`,
+    with `rule` its features). The rules' decision stands when no model is installed."""
+    m = model()
+    if m is None:
+        return decision
+    raw = m.scores(named_features(rule, question, paste), question)
+    best = runner = -1
+    for i, x in enumerate(raw):
+        if not possible(m.labels[i], rule):
+            continue
+        if best < 0 or x > raw[best]:
+            best, runner = i, best
+        elif runner < 0 or x > raw[runner]:
+            runner = i
+    top = raw[best]
+    total = sum(math.exp(x - top) for i, x in enumerate(raw) if possible(m.labels[i], rule))
+    p_best, p_runner = 1.0 / total, math.exp(raw[runner] - top) / total
+    label = m.labels[best]
+    ruled = decision.tier if decision.kind == "task" else decision.kind
+    said = f"{label} {p_best:.0%} over {m.labels[runner]} {p_runner:.0%}"
+    if label in ("haiku", "sonnet") and kept_high(rule):
+        decision.reasons.append(f"learned layer leans {said}; a hunt for an unknown cause stays on opus")
+        return decision
+    if label != ruled and ruled in m.labels and raw[best] - raw[m.labels.index(ruled)] < m.margin:
+        # A close call: the rules' own reading stands (the margin was chosen in training).
+        decision.reasons.append(f"learned layer leans {said}; too close to overrule the rules' {ruled}")
+        return decision
+    if label == ruled:
+        decision.reasons.append("learned layer agrees: " + said)
+        decision.confidence = round(max(decision.confidence, p_best), 2)
+        return decision
+    reasons = decision.reasons + [f"learned layer: {said}, not the rules' {ruled}"]
+    if label in TIERS:
+        return Decision(label, "task", p_best, reasons, decision.intent if decision.kind == "task" else "task")
+    if label == "escalate":
+        return Decision(step_up(session or "sonnet"), "escalate", p_best, reasons, "escalate")
+    return Decision(session or "sonnet", "continue", p_best, reasons, "continue")
+
+
+def explain(rule: dict, question: str, paste: str) -> "list[str]":
+    """For `route explain`: the model's scores, and the strongest pulls toward its choice
+    over the runner-up, in words (kept out of `weigh`: the report routes whole histories)."""
+    m = model()
+    if m is None:
+        return ["learned layer: not installed (routing/router/model is missing)"]
+    named = named_features(rule, question, paste)
+    probs = softmax([x if possible(lab, rule) else -1e9 for lab, x in zip(m.labels, m.scores(named, question))])
+    parts = m.parts(named, question)
+    order = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
+    best, runner = order[0], order[1]
+    lines = ["learned layer: " + ", ".join(f"{m.labels[i]} {probs[i]:.0%}" for i in order[:3])]
+    why = _why(m, parts, question, best, runner)
+    if why:
+        lines.append(f"toward {m.labels[best]} rather than {m.labels[runner]}: {why}")
+    return lines
+
+
+def _why(m: Model, parts: dict, question: str, best: int, runner: int) -> str:
+    """The two strongest pulls toward the winner, in words: features, then the words that said most."""
+    pulls = sorted(((p[best] - p[runner], name) for name, p in parts.items()), reverse=True)
+    out = []
+    for pull, name in pulls[:2]:
+        if pull <= 0.2:
+            break
+        if name == "words":
+            top = [w for v, w in m.word_contributions(question, best, runner) if v > 0.05 and len(w) > 2][:3]
+            out.append("the words " + ", ".join(f"'{w}'" for w in top) if top else "the wording")
+        elif name in _SAYS:
+            out.append(_SAYS[name])
+        elif name.startswith("intent=") and name[7:] not in ("none", "task"):
+            out.append(f"it reads as {name[7:]}")
+    return "; ".join(out)

@@ -1,0 +1,73 @@
+"""The learned layer: the shipped model loads, scores like its training, and explains itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from routing.router import learned
+from routing.router.classify import classify
+from routing.router.decision import Context
+from support.tools import ROOT
+
+
+def test_the_shipped_model_loads_and_matches_its_features() -> None:
+    m = learned.model()
+    assert m is not None
+    assert m.labels == learned.LABELS
+    assert set(m.weights) <= set(learned.feature_names())
+    assert len(m.columns) == len(m.labels) and all(len(c) == 1 << learned.BITS for c in m.columns)
+    meta = m.meta
+    assert meta["real_rows"] >= 1500 and "held_out" in meta
+
+
+def test_word_buckets_are_stable_across_processes() -> None:
+    """Training and run time must hash alike: crc32, never Python's salted hash()."""
+    code = "from routing.router.learned import buckets; print(sorted(buckets('still broken after your fix, 还是不行')))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                           env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1 and runs.pop().strip().startswith("[")
+
+
+def test_without_its_files_the_rules_decide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(learned, "_model", None)
+    monkeypatch.setattr(learned, "_failed", True)
+    d = classify("is it worth moving our queues from Redis to Kafka?")
+    assert not any(r.startswith("learned layer") for r in d.reasons)
+
+
+def test_an_escalation_needs_a_word_of_complaint() -> None:
+    """A plain new ask is never read as a complaint, whatever the model's words say."""
+    assert not learned.possible("escalate", {"signals": {"code": 1}})
+    assert learned.possible("escalate", {"signals": {"dissatisfied": 1}})
+
+
+@pytest.mark.parametrize(
+    "prompt, want",
+    [
+        ("where is parse_config defined?", "haiku"),
+        ("add a retry with exponential backoff to chargeCard", "sonnet"),
+        ("design the sharding strategy for our multi-tenant postgres, with the trade-offs", "opus"),
+    ],
+)
+def test_unambiguous_prompts_keep_their_tier(prompt: str, want: str) -> None:
+    assert classify(prompt).tier == want
+
+
+def test_explain_names_the_words_that_decided() -> None:
+    out = subprocess.run([sys.executable, "-m", "routing", "explain", "--json",
+                          "is it worth moving our queues from Redis to Kafka?"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    lines = json.loads(out.stdout)["learned"]
+    assert lines[0].startswith("learned layer: ")
+    assert any("toward" in line and "'" in line for line in lines), lines
+    assert not any("evidence" in line and "<" in line for line in lines)  # words, not internals
+
+
+def test_a_decision_by_the_conversation_is_not_overruled() -> None:
+    d = classify("it still crashes on save", Context(prev_kind="edit"))
+    assert d.kind == "escalate" and not any(r.startswith("learned layer") for r in d.reasons)
