@@ -89,10 +89,10 @@ def _word(w: str) -> tuple[int, tuple[int, ...]]:
     (Chinese and Japanese have no spaces). Cached: prompts repeat their words."""
     hit = _word_cache.get(w)
     if hit is None:
-        h = crc32(("w:" + w).encode("utf-8"))
+        h = crc32(("w:" + w).encode("utf-8", "surrogatepass"))
         own = [h & _MASK]
         if not w.isascii() and len(w) > 1:
-            own += [crc32(("c:" + w[i : i + 2]).encode("utf-8")) & _MASK for i in range(len(w) - 1)]
+            own += [crc32(("c:" + w[i : i + 2]).encode("utf-8", "surrogatepass")) & _MASK for i in range(len(w) - 1)]
         hit = (h, tuple(own))
         if len(_word_cache) < 100_000:
             _word_cache[w] = hit
