@@ -12,25 +12,24 @@ from __future__ import annotations
 
 from routing.core import fastjson
 from routing.router.context import prev_kind
-from routing.router.prompt_text import host_injected
+from routing.router.injected import is_injected_row, not_typed
 
 _INTERRUPTED = "[Request interrupted"
 
 
 def _is_prompt(entry: dict) -> bool:
     """A user line the user typed (not a tool result, not something the host injected)."""
-    origin = entry.get("origin")
-    if isinstance(origin, dict) and origin.get("kind") not in (None, "human"):
+    if is_injected_row(entry):
         return False
     content = (entry.get("message") or {}).get("content")
     if isinstance(content, str):
-        return not host_injected(content)
+        return not not_typed(content)
     if isinstance(content, list):
         kinds = {b.get("type") for b in content if isinstance(b, dict)}
         if "tool_result" in kinds:
             return False
         texts = [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-        return bool(texts) and not host_injected(texts[0])
+        return bool(texts) and not not_typed(texts[0])
     return False
 
 

@@ -29,7 +29,7 @@ from routing.report.sources import Parsed, SourceFile, parse_ts, stable_key, to_
 from routing.router import policy
 from routing.router.context import prev_kind
 from routing.router.injected import is_injected_row
-from routing.router.prompt_text import host_injected
+from routing.router.injected import not_typed
 
 class _Usage(msgspec.Struct):
     input_tokens: Any = 0
@@ -74,7 +74,7 @@ _INTERRUPTED = "[Request interrupted"
 def prompt_text(row: dict) -> Optional[str]:
     """The text a person typed, or None for tool results, commands and host-injected turns
     (routing.router.injected.is_injected_row, which the hook uses too, and
-    routing.router.prompt_text.host_injected for command and local-command noise)."""
+    routing.router.injected.not_typed for command and local-command noise)."""
     if row.get("promptSource") == "system" or row.get("isMeta") is True or "toolUseResult" in row:
         return None
     if is_injected_row(row):  # the hook's own test (routing.router.injected): it skips these turns too
@@ -95,7 +95,7 @@ def prompt_text(row: dict) -> Optional[str]:
         content = "\n".join(texts)
     if not isinstance(content, str) or not content.strip():
         return None
-    if host_injected(content):
+    if not_typed(content):
         return None
     return content
 

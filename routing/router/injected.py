@@ -29,6 +29,18 @@ INJECTED_OPENINGS = (
 INJECTED_ORIGINS = ("task-notification", "peer", "channel", "auto-continuation", "coordinator")
 
 
+# User rows of a transcript that the user did not type either: slash-command echoes and
+# their output, reminders, memory notes, interruption markers.
+COMMAND_NOISE = ("<system-reminder>", "<local-command-", "<command-name>", "<command-message>", "<bash-input>",
+                 "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "Caveat:", "[Request interrupted")
+
+
+def not_typed(text: str) -> bool:
+    """A transcript's user text that is no prompt: injected by the host, or command noise."""
+    head = text.lstrip()[:64]
+    return head.startswith(INJECTED_OPENINGS) or head.startswith(COMMAND_NOISE)
+
+
 def is_injected(prompt: str) -> bool:
     """True when `prompt` is a turn the host made (a background agent's result, a peer's message)."""
     return prompt.lstrip()[:40].startswith(INJECTED_OPENINGS)

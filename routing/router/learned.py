@@ -11,6 +11,13 @@ real prompts (train/train.py), over
   pairs inside words of scripts written without spaces), hashed into
   2**BITS buckets, binary and L2-normalised.
 
+A user's own adjustment, when there is one, adds to the shipped weights:
+`$XDG_STATE_HOME/modelroute/router-adjust.json`, {"version": 1, "bias": [per
+label], "weights": {named feature: [per label]}}. It holds named features and
+biases only, never words, so it can be learned from a user's escalations and
+`/model` switches without keeping any prompt text (learning it is the next
+step; the format and its loading are here so the shipped model need not change).
+
 Everything is linear, so scoring is a sum of per-label weights: named ones in
 model/model.json, per-bucket ones as one int8 column per label in
 model/weights.bin (label-major, so a label's score is one C-level sum). No
@@ -178,8 +185,13 @@ _model: "Model | None" = None
 _failed = False
 
 
+ADJUST_NAME = "router-adjust.json"
+ADJUST_MAX = 64 * 1024
+
+
 def model() -> "Model | None":
-    """The shipped model, loaded once; None when its files are missing or unreadable."""
+    """The shipped model with the user's adjustment, loaded once; None when the model's files
+    are missing or unreadable (the rules then decide alone)."""
     global _model, _failed
     if _model is None and not _failed:
         try:
@@ -191,7 +203,53 @@ def model() -> "Model | None":
                 _model = Model(spec, f.read())  # type: ignore[arg-type]
         except (OSError, ValueError, KeyError, TypeError):
             _failed = True
+            return None
+        adjust(_model, _read_adjustment())
     return _model
+
+
+def _read_adjustment() -> "dict | None":
+    from routing.core import fastjson, paths
+
+    try:
+        with open(os.path.join(paths.state_dir_str(), ADJUST_NAME), "rb") as f:
+            raw = f.read(ADJUST_MAX + 1)
+    except OSError:
+        return None
+    if len(raw) > ADJUST_MAX:
+        return None
+    try:
+        doc = fastjson.loads(raw.decode("utf-8"))
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def adjust(m: Model, doc: "dict | None") -> bool:
+    """Add a user's adjustment to the model; anything malformed is ignored whole."""
+    if not doc or doc.get("version") != 1:
+        return False
+    k = len(m.labels)
+
+    def vec(v: object) -> "list[float] | None":
+        ok = isinstance(v, list) and len(v) == k and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                          and abs(x) <= 10 for x in v)
+        return [float(x) for x in v] if ok else None  # type: ignore[union-attr]
+
+    bias = vec(doc.get("bias", [0.0] * k))
+    weights = doc.get("weights", {})
+    if bias is None or not isinstance(weights, dict):
+        return False
+    deltas = {}
+    for name, v in weights.items():
+        w = vec(v)
+        if name not in feature_names() or w is None:
+            return False
+        deltas[name] = w
+    m.bias = [b + d for b, d in zip(m.bias, bias)]
+    for name, w in deltas.items():
+        m.weights[name] = [a + d for a, d in zip(m.weights.get(name, [0.0] * k), w)]
+    return True
 
 
 def softmax(xs: list[float]) -> list[float]:

@@ -30,19 +30,6 @@ _PASTE_START = (">", "$ ", "# ", "+", "-", "@@", "at ", "File \"", "Traceback", 
 _SYMBOLS = frozenset("{}[]();=<>$#|\\\"`*:")
 
 
-# What a host puts in the user's turn that the user did not type: Claude Code's
-# background-task completions (2.1.332), a peer agent's hand-back, reminders,
-# slash-command echoes and their output, interruption markers.
-HOST_INJECTED = ("<task-notification>", "<agent-message", "<system-reminder>", "<local-command-", "<command-name>",
-                 "<command-message>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<user-memory-input>",
-                 "Caveat:", "[Request interrupted", "Another Claude session sent a message:")
-
-
-def host_injected(text: str) -> bool:
-    """Did the host, not the user, write this turn? Such turns are not prompts to route or count."""
-    return text.lstrip()[:64].startswith(HOST_INJECTED)
-
-
 def _looks_pasted(line: str) -> bool:
     if line[:1] == "\t" or line[:2] == "  " and line.lstrip()[:2] not in ("- ", "* ") :
         return True

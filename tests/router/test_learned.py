@@ -71,3 +71,22 @@ def test_explain_names_the_words_that_decided() -> None:
 def test_a_decision_by_the_conversation_is_not_overruled() -> None:
     d = classify("it still crashes on save", Context(prev_kind="edit"))
     assert d.kind == "escalate" and not any(r.startswith("learned layer") for r in d.reasons)
+
+
+def test_a_users_adjustment_adds_to_the_shipped_weights(monkeypatch: pytest.MonkeyPatch, isolated_home) -> None:
+    """The room to learn from each user: named features and biases only, no words, no prompt text."""
+    state = isolated_home / ".local" / "state" / "modelroute"
+    state.mkdir(parents=True)
+    k = len(learned.LABELS)
+    up = [0.0, 0.0, 3.0, 0.0, 0.0]  # this user's tasks turned out harder than the corpus's
+    (state / learned.ADJUST_NAME).write_text(json.dumps({"version": 1, "bias": up, "weights": {"rule=sonnet": up}}))
+    monkeypatch.setattr(learned, "_model", None)
+    monkeypatch.setattr(learned, "_failed", False)
+    adjusted = learned.model()
+    assert adjusted is not None
+    monkeypatch.setattr(learned, "_model", None)
+    (state / learned.ADJUST_NAME).write_text(json.dumps({"version": 1, "bias": ["x"] * k}))
+    plain = learned.model()
+    assert adjusted.bias[2] == pytest.approx(plain.bias[2] + 3.0)
+    assert adjusted.weights["rule=sonnet"][2] == pytest.approx(plain.weights["rule=sonnet"][2] + 3.0)
+    monkeypatch.setattr(learned, "_model", None)
