@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.tools import fake_claude_on_path
 
 from routing import doctor
 from routing.claude import checks as claude_checks
@@ -25,18 +26,22 @@ def _hook_script(home: Path, body: str) -> Path:
 
 
 def _settings(home: Path, cmd: str, **extra) -> Path:
-    entries = {
-        "UserPromptSubmit": [{"hooks": [{"type": "command", "command": cmd}]}],
-        "PreToolUse": [{"matcher": "Agent|Task", "hooks": [{"type": "command", "command": cmd}]}],
-        "SessionStart": [{"hooks": [{"type": "command", "command": cmd}]}],
-        "SessionEnd": [{"hooks": [{"type": "command", "command": cmd}]}],
-        "Stop": [{"hooks": [{"type": "command", "command": "echo theirs"}]}],
-    }
+    from routing.claude.merge import HOOKS
+
+    entries = {event: [{**({"matcher": m} if m else {}), "hooks": [{"type": "command", "command": cmd}]}]
+               for event, (m, _, _) in HOOKS.items()}
+    entries["Stop"] = [{"hooks": [{"type": "command", "command": "echo theirs"}]}]
     data = {"hooks": entries, "statusLine": {"type": "command", "command": cmd}, **extra}
     path = home / ".claude/settings.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
     return path
+
+
+@pytest.fixture(autouse=True)
+def newest_claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `claude --version` of 2.1.332 on PATH: every hook event is expected."""
+    fake_claude_on_path(tmp_path / "bin", "2.1.332", monkeypatch)
 
 
 def _run_doctor(*args: str) -> subprocess.CompletedProcess:
@@ -84,7 +89,31 @@ def test_subagent_env_conflicts_with_smart_mode(isolated_home: Path) -> None:
     script = _hook_script(isolated_home, "pass\n")
     _settings(isolated_home, f"{sys.executable} {script}", env={"CLAUDE_CODE_SUBAGENT_MODEL": "haiku"})
     check = claude_checks.check_subagent_env(claude_checks._Settings())
-    assert check.status == "warn" and "overrides per-task" in check.detail and "--subagents haiku" in check.fix
+    assert check.status == "warn" and "per-task routing is off" in check.detail and "--subagents haiku" in check.fix
+
+
+@pytest.mark.parametrize("version, says", [((2, 1, 197), "beats a model the Agent call names"),
+                                           ((2, 1, 332), "unless CLAUDE_CODE_SUBAGENT_MODEL_FORCE=1"),
+                                           (None, "up to Claude Code 2.1.197")])
+def test_what_doctor_says_about_the_subagent_variable_follows_the_claude_code_version(
+        isolated_home: Path, version, says: str) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    _settings(isolated_home, f"{sys.executable} {script}", env={"CLAUDE_CODE_SUBAGENT_MODEL": "sonnet"})
+    assert says in claude_checks.check_subagent_env(claude_checks._Settings(), version).detail
+
+
+def test_a_simple_install_without_force_is_flagged_on_a_newer_claude_code(isolated_home: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "routing", "install", "--claude", "--subagents", "haiku"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    settings = isolated_home / ".claude/settings.json"
+    assert claude_checks.check_subagent_env(claude_checks._Settings(), (2, 1, 332)).status == "ok"
+    doc = json.loads(settings.read_text())
+    del doc["env"]["CLAUDE_CODE_SUBAGENT_MODEL_FORCE"]
+    settings.write_text(json.dumps(doc))
+    assert claude_checks.check_subagent_env(claude_checks._Settings(), (2, 1, 197)).status == "ok"
+    check = claude_checks.check_subagent_env(claude_checks._Settings(), (2, 1, 332))
+    assert check.status == "warn" and "--subagents haiku" in check.fix
 
 
 def test_model_left_by_slash_model_is_reported(isolated_home: Path) -> None:
@@ -264,3 +293,13 @@ def test_the_users_own_status_line_is_fine(isolated_home: Path) -> None:
     del doc["statusLine"]
     path.write_text(json.dumps(doc))
     assert claude_checks.check_hooks(claude_checks._Settings()).status == "warn"
+
+
+def test_hooks_for_events_the_installed_claude_code_lacks_are_flagged(isolated_home: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    script = _hook_script(isolated_home, "pass\n")
+    _settings(isolated_home, f"{sys.executable} {script}")  # every event, as on 2.1.332
+    assert claude_checks.check_hooks(claude_checks._Settings()).status == "ok"
+    fake_claude_on_path(tmp_path / "old", "2.1.197", monkeypatch)
+    check = claude_checks.check_hooks(claude_checks._Settings())
+    assert check.status == "warn" and "warns at every start" in check.detail

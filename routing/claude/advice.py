@@ -4,7 +4,8 @@ Claude Code gives a hook no way to change the main model, so the hook can
 only advise. It speaks rarely:
 - silent when the live model fits (or when it does not know the live model);
 - up: one line with the `/model` command and why, not repeated for the same
-  tier within REPEAT_AFTER prompts; in enforce mode, the prompt is blocked once
+  tier within REPEAT_AFTER prompts, except that an explicit complaint ("that's
+  shallow, think harder") is always answered, once per complaint; in enforce mode, the prompt is blocked once
   and passes when sent again (recognised by its hash);
 - down: a one-off lookup is better delegated to a haiku subagent (told to
   Claude, not the user); switching the main model down pays only when the
@@ -16,6 +17,7 @@ only advise. It speaks rarely:
 
 from __future__ import annotations
 
+from routing.core.tiers import TIERS
 from routing.router import policy
 from routing.router.decision import Decision
 from routing.state.session import bump
@@ -123,12 +125,20 @@ def advise(
     """Decide what to say. `recent` holds routed tiers before this prompt, newest last."""
     if mode == "off":
         return Advice()
+    complaint = decision.kind == "escalate"
     act = policy.action(decision.kind, decision.tier, decision.intent, current, recent, context_tokens)
-    if not act:
-        return Advice()
     want = decision.tier
     model = model_for(want)
     why = label(decision)
+    if complaint and not act and mode != "enforce":
+        # The moment a user most wants a word from us: answer every explicit complaint once.
+        if current == TIERS[-1] or current == want:
+            return Advice({"systemMessage": f"route: noted; already on {current}, the top tier -> /effort high"},
+                          f"escalate:{want}")
+        if current is None:  # the live model is unknown: say what the complaint calls for
+            return Advice({"systemMessage": f"route: {why} -> /model {model}"}, f"escalate:{want}")
+    if not act:
+        return Advice()
     if act == policy.UP:
         key = f"up:{want}"
         if mode == "enforce":
@@ -139,7 +149,7 @@ def advise(
                 f"Run /model {model} and send the prompt again, or send it again unchanged to go ahead on {current}"
             )
             return Advice({"decision": "block", "reason": reason}, key, blocked_hash=prompt_hash)
-        if _recently_shown(suggestions, key, prompt_no):
+        if not complaint and _recently_shown(suggestions, key, prompt_no):
             return Advice()
         return Advice({"systemMessage": f"route: {why} -> /model {model}"}, key)
     if act == policy.DELEGATE:

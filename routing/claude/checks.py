@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from routing.claude import home
-from routing.claude.host import SUBAGENT_MODEL_VAR
+from routing.claude.host import SUBAGENT_FORCE_VAR, SUBAGENT_MODEL_VAR
 from routing.claude.merge import HOOKS, hook_argv
 from routing.core import paths
 from routing.core.checks import FAIL, OK, WARN, Check
@@ -99,9 +99,18 @@ def check_hooks(s: _Settings) -> Check:
             name, FAIL, f"hooks point at missing files: {', '.join(broken)}",
             "route install --claude (re-points the hooks at this install)",
         )
-    missing = [e for e in HOOKS if e not in ours]
+    from routing.claude import version as host_version
+
+    found = host_version.installed()
+    skip = host_version.skipped_events(found)
+    missing = [e for e in HOOKS if e not in ours and e not in skip]
     if missing:
-        return Check(name, WARN, f"installed, but not for {', '.join(missing)}", "route install --claude")
+        return Check(name, WARN, f"installed, but not for {', '.join(missing)}"
+                     + (f" (Claude Code {host_version.name(found)} has them)" if found else ""), "route install --claude")
+    unknown = [e for e in skip if e in ours]
+    if unknown and found is not None:
+        return Check(name, WARN, f"hooks for {', '.join(unknown)}, which Claude Code {host_version.name(found)} "
+                                 f"does not know (it warns at every start)", "route install --claude (takes them out)")
     interp = shlex.split(ours["UserPromptSubmit"][0])[0]
     extra = ""
     if "statusLine" not in ours:
@@ -169,22 +178,33 @@ def _installed_mode(settings: Path) -> str:
     return str(entry.get("mode") or "")
 
 
-def check_subagent_env(s: _Settings) -> Check:
+def check_subagent_env(s: _Settings, version: Any = "detect") -> Check:
+    """CLAUDE_CODE_SUBAGENT_MODEL, read against the installed Claude Code's precedence rule."""
+    from routing.claude import version as host_version
+
     name = "subagent model"
     from_settings = s.env().get(SUBAGENT_MODEL_VAR)
     value = os.environ.get(SUBAGENT_MODEL_VAR) or from_settings
     smart = "PreToolUse" in s.our_commands()
     if not value:
         return Check(name, OK, "per-task routing" if smart else "CLAUDE_CODE_SUBAGENT_MODEL not set")
+    if version == "detect":
+        version = host_version.installed()
+    forced = (os.environ.get(SUBAGENT_FORCE_VAR) or s.env().get(SUBAGENT_FORCE_VAR)) == "1"
+    rule = host_version.precedence(version)
     where = f"the env block of {s.path}" if from_settings else "your environment"
     if smart and _installed_mode(s.path) == "simple" and from_settings == value:
+        if not forced and host_version.var_beats_call(version) is not True:
+            return Check(name, WARN, f"every subagent should run on {value}, but {rule}, and it is not set",
+                         "route install --claude --subagents haiku (adds it)")
         return Check(name, OK, f"every subagent runs on {value} (route install --subagents haiku: per-task routing off by choice)")
     if smart:
         return Check(
-            name, WARN, f"CLAUDE_CODE_SUBAGENT_MODEL={value} (from {where}) overrides per-task subagent routing",
-            f"remove it from {where}, or keep it and run `route install --subagents haiku`",
+            name, WARN, f"CLAUDE_CODE_SUBAGENT_MODEL={value} (from {where}): modelroute leaves every subagent to it, "
+                        f"so per-task routing is off; {rule}",
+            f"remove it from {where} to route each task, or keep it and run `route install --subagents haiku`",
         )
-    return Check(name, OK, f"every subagent runs on {value} (no per-task routing)")
+    return Check(name, OK, f"every subagent runs on {value} (no per-task routing; {rule})")
 
 
 def check_default_model(s: _Settings) -> Check:

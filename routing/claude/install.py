@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional
 
 from routing.claude import home
 from routing.claude.describe import describe
+from routing.claude.host import MODEL_SWITCH_SINCE
 from routing.claude.jsonedit import detect_style, render, same_order
 from routing.claude.merge import (HOOKS, MARKER, STATUS_LINE_SCRIPT, SUBAGENT_ENV, SettingsError, command_for,
                                   has_key, hooks_dir, merge, parse, unmerge, wanted_commands)
@@ -142,7 +143,16 @@ def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
     old, real = _read_settings(s.settings, follow)
     doc = parse(s.settings, old)
     record = _record(s, real) or {}
-    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(s), record.get("added", ()))
+    from routing.claude import version as host_version  # runs `claude --version`
+
+    found = host_version.installed()
+    skip = host_version.skipped_events(found)
+    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(s), record.get("added", ()), skip)
+    if skip:
+        notes.append(f"{' and '.join(skip)} left out: Claude Code {host_version.name(found)} "
+                     f"{'was not found on PATH' if found is None else 'does not have them'} (they need "
+                     f"{host_version.name(MODEL_SWITCH_SINCE)}; older releases warn at every start about "
+                     f"events they do not know); run route install again after upgrading")
     new_text = old if same_order(new_doc, doc) else render(new_doc, detect_style(old or ""), old or "")
     entry = {
         "created": bool(record.get("created")) or old is None,

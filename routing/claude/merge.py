@@ -2,11 +2,16 @@
 
 What install adds (and uninstall removes, and nothing else):
 - one hook group per event: UserPromptSubmit, PreToolUse (matcher "Agent|Task"),
-  SessionStart, SessionEnd, each running `<venv python> <hooks/NAME.py>`;
+  SessionStart, SessionEnd, PreModelSwitch, PostModelSwitch, each running
+  `<venv python> <hooks/NAME.py> || true` (fail open);
 - `statusLine`, only when the user has none (theirs is never replaced);
 - `"model": "sonnet"`, only when no model is set;
-- in mode "simple", `env.CLAUDE_CODE_SUBAGENT_MODEL=haiku` (every subagent on
-  haiku; this disables per-task routing). Mode "smart" routes each subagent task.
+- in mode "simple", `env.CLAUDE_CODE_SUBAGENT_MODEL=haiku` and
+  `env.CLAUDE_CODE_SUBAGENT_MODEL_FORCE=1` (every subagent on haiku; this
+  disables per-task routing). Claude Code after 2.1.197 lets a model the
+  Agent call names beat the first unless the second is set; older releases
+  ignore the second, so both are written whatever the version, and an
+  upgrade of Claude Code keeps the pin. Mode "smart" routes each subagent task.
 
 Our entries are recognised by the `modelroute` marker in the command (every
 command we write ends with a `# modelroute` shell comment), like pre-commit's
@@ -26,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from routing.claude.host import SUBAGENT_MATCHER, SUBAGENT_MODEL_VAR
+from routing.claude.host import SUBAGENT_FORCE_VAR, SUBAGENT_MATCHER, SUBAGENT_MODEL_VAR
 from routing.core import paths
 from routing.edits.fileops import FileOpsError
 
@@ -42,6 +47,9 @@ HOOKS: dict[str, tuple[Optional[str], str, int]] = {
     "PreToolUse": (SUBAGENT_MATCHER, "pre_tool_use.py", 10),
     "SessionStart": (None, "session_start.py", 10),
     "SessionEnd": (None, "session_end.py", 10),
+    # 2.1.332+; older releases ignore events they do not know (2.1.197 observed).
+    "PreModelSwitch": (None, "pre_model_switch.py", 10),
+    "PostModelSwitch": (None, "post_model_switch.py", 10),
 }
 STATUS_LINE_SCRIPT = "status_line.py"
 OUR_SCRIPTS = tuple(s for _, s, _ in HOOKS.values()) + (STATUS_LINE_SCRIPT,)
@@ -193,12 +201,14 @@ def _wanted_group(event: str, command: str) -> dict[str, Any]:
 
 
 def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
-          user_model: Optional[str] = None, prev_added: Any = ()) -> tuple[dict[str, Any], list[str], list[str]]:
+          user_model: Optional[str] = None, prev_added: Any = (),
+          skip: Any = ()) -> tuple[dict[str, Any], list[str], list[str]]:
     """Add our entries to a settings document.
 
     `user_model` is a model set elsewhere that should stop us setting one (the
     user file, for a project install); `prev_added` is what an earlier install
-    added (so switching simple -> smart can take its env var out again).
+    added (so switching simple -> smart can take its env var out again); `skip`
+    names events the installed Claude Code does not know (our entries there go).
     Returns (new doc, keys added, notes); keys taken out again are no longer in `new`.
     """
     if mode not in MODES:
@@ -212,6 +222,15 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
         hooks = new["hooks"] = {}
         added.append("hooks")
     for event in HOOKS:
+        if event in skip:
+            if isinstance(hooks.get(event), list):
+                rest, touched = _strip_ours(hooks[event])
+                if touched >= 0:
+                    if rest:
+                        hooks[event] = rest
+                    else:
+                        del hooks[event]
+            continue
         want = _wanted_group(event, commands[event])
         groups = hooks.get(event)
         if groups is None:
@@ -248,6 +267,7 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
 
     env = new.get("env")
     current = env.get(SUBAGENT_ENV) if isinstance(env, dict) else None
+    ours = current == "haiku" and f"env.{SUBAGENT_ENV}" in prev_added
     if mode == "simple":
         if current is None:
             if env is None:
@@ -255,19 +275,26 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
                 added.append("env")
             env[SUBAGENT_ENV] = "haiku"
             added.append(f"env.{SUBAGENT_ENV}")
+            ours = True
         elif current != "haiku":
             notes.append(f"kept your {SUBAGENT_ENV}={current}")
-        notes.append(f"subagents haiku: {SUBAGENT_ENV}=haiku sends every subagent to haiku; this disables per-task routing")
+        if ours and SUBAGENT_FORCE_VAR not in env:  # also upgrades a pin from before FORCE existed
+            env[SUBAGENT_FORCE_VAR] = "1"
+            added.append(f"env.{SUBAGENT_FORCE_VAR}")
+        notes.append(f"subagents haiku: {SUBAGENT_ENV}=haiku and {SUBAGENT_FORCE_VAR}=1 send every subagent to "
+                     f"haiku, even one whose caller names a model; this disables per-task routing")
     else:
-        if current == "haiku" and f"env.{SUBAGENT_ENV}" in prev_added:
+        if ours:
             del env[SUBAGENT_ENV]
+            if env.get(SUBAGENT_FORCE_VAR) == "1" and f"env.{SUBAGENT_FORCE_VAR}" in prev_added:
+                del env[SUBAGENT_FORCE_VAR]
             if not env and "env" in prev_added:
                 del new["env"]
             current = None
         if current is not None:
             notes.append(
-                f"{SUBAGENT_ENV}={current} is set in env and overrides per-task subagent routing; "
-                f"remove it (or run `route uninstall --claude` then install again) to route each task"
+                f"{SUBAGENT_ENV}={current} is yours, so modelroute leaves every subagent to it (no per-task "
+                f"routing); remove it to route each task"
             )
         else:
             notes.append("subagents routed: each subagent is routed to the tier its task needs")
@@ -322,6 +349,9 @@ def unmerge(doc: dict[str, Any], added: Optional[list[str]] = None,
                 del env[SUBAGENT_ENV]
             elif introduced(key) is None:
                 notes.append(f"left {SUBAGENT_ENV}=haiku in env (cannot tell whether modelroute set it)")
+        force = f"env.{SUBAGENT_FORCE_VAR}"
+        if env.get(SUBAGENT_FORCE_VAR) == "1" and introduced(force) and not has_key(new, key):
+            del env[SUBAGENT_FORCE_VAR]
         if not env and introduced("env") is not False and has_key(doc, key) and not has_key(new, key):
             del new["env"]
     return new, notes

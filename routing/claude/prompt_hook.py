@@ -66,7 +66,10 @@ def handle(payload: dict) -> dict | None:
     tail = session_model.read_tail(transcript) if transcript else []
     seen_model = session_model.model_from_lines(tail)
     switch = session_model.last_switch(tail)
-    current = tier_of_model(seen_model) or rec.tier
+    # Where PostModelSwitch records every switch, the record is exact and the transcript's
+    # newest reply may predate the latest switch; the transcript only fills in an unknown model.
+    exact = bool(rec.switch_events) and rec.tier is not None
+    current = rec.tier if exact else tier_of_model(seen_model) or rec.tier
     recent = rec.recent
     escalations = rec.escalations
     prev = last_turn.previous_turn_kind(tail)
@@ -91,7 +94,8 @@ def handle(payload: dict) -> dict | None:
             # Before last_decision moves on: the switch is judged against the route before it.
             r.last_switch = switch.line_id
             r.count_switch(switch.from_model or r.model, switch.to_model, "transcript")
-        r.observe(seen_model, "transcript")
+        if not (r.switch_events and r.tier is not None):
+            r.observe(seen_model, "transcript")
         r.count_prompt(decision.tier)
         if decision.kind == "escalate":
             r.count_escalation("prompt")

@@ -98,6 +98,9 @@ def _read(path: str) -> bytes | None:
     return None if len(raw) > MAX_SETTINGS_BYTES else raw
 
 
+CHANGED = "model "  # how restore_default_model's outcome starts when it changed the file
+
+
 def restore_default_model(default_model: str, switched_to: str | None) -> str:
     """Reset settings.json's "model" to `default_model`. Returns what happened, for the log.
 

@@ -16,6 +16,8 @@ the variable is set (the user asked for that model, on either version), the
 input names a model, or the agent's frontmatter (or the built-in Explore
 agent, which asks for haiku) pins one. `claude.subagent_model` in the config
 pins every subagent to that model; `claude.subagent_routing = false` turns it off.
+`claude.subagent_effort.<tier>` adds the Agent tool's `effort` to a subagent the
+hook routes (unless the caller set one).
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def tool_model(cfg: config.Config, tier: str) -> str:
     """The tool-input value for a tier: the configured Claude model if the enum accepts it, else the alias."""
     configured = cfg.model_for("claude", tier)
     return configured if configured in TOOL_MODELS else tier
+
+
+def subagent_effort(cfg: config.Config, tier: str | None) -> str:
+    """`claude.subagent_effort.<tier>`: "" by default, and then the host's own choice stands.
+
+    The Agent tool's `effort` (2.1.332; 2.1.197 ignores it) is to be set "only when the
+    user ... explicitly ask[s]" for an effort, the host tells the caller; the config is
+    that explicit ask, so nothing is set unless the user configured it."""
+    table = cfg.get("claude", "subagent_effort")
+    value = table.get(tier) if isinstance(table, dict) and tier else ""
+    return value if isinstance(value, str) else ""
 
 
 def frontmatter_model(agent_type: str, cwd: str | None) -> str | None:
@@ -101,8 +114,12 @@ def handle(payload: dict) -> dict | None:
             by = ""
     if by in ("", "config"):
         model = chosen if by == "config" else tool_model(cfg, routed)
-        # No permissionDecision, ever: modelroute changes the model and nothing else.
-        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": {**tool_input, "model": model}}}
+        updated = {**tool_input, "model": model}
+        effort = subagent_effort(cfg, tier_of_model(model))
+        if effort and "effort" not in tool_input:
+            updated["effort"] = effort
+        # No permissionDecision, ever: modelroute changes the model (and its effort) and nothing else.
+        out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": updated}}
     effective = tier_of_model(chosen) if chosen else routed
     sid = text(payload.get("session_id"), 200) or "unknown"
 

@@ -41,6 +41,15 @@ DEFAULTS: dict[str, Any] = {
         "subagent_model": "",
         "reset_model_on_exit": True,
         "default_model": "sonnet",
+        # PreModelSwitch (Claude Code 2.1.332+): put a price on a switch the router finds
+        # unneeded, when re-reading the conversation would cost at least switch_check_usd.
+        # suggest mode asks (the host's own dialog, with the price as its reason); enforce denies.
+        "switch_check": True,
+        "switch_check_usd": 0.10,
+        # The Agent tool's `effort` for a subagent modelroute routes, per tier ("" = leave it to
+        # Claude Code, which runs the agent at its usual effort: the host asks callers to set
+        # effort only when the user asked for one).
+        "subagent_effort": {"haiku": "", "sonnet": "", "opus": ""},
     },
     "shell": {"escalation_window_minutes": 15, "hints": True},
     "report": {"days": 30, "prices": {}},
@@ -49,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
 CHOICES = {
     ("claude", "mode"): ("suggest", "off", "enforce"),
     ("codex", "deep_effort"): ("minimal", "low", "medium", "high", "xhigh"),
+    **{("claude", "subagent_effort", t): ("", "low", "medium", "high", "xhigh", "max") for t in TIERS},
 }
 # Tables whose keys are free-form (model names, price entries).
 _FREE_TABLES = {("report", "prices")}
@@ -197,6 +207,8 @@ def _validate_table(fail: Any, prefix: str, value: Any, default: Mapping[str, An
         if isinstance(d, bool) and not isinstance(v, bool):
             fail(dotted, "must be true or false")
         elif isinstance(d, int) and not isinstance(d, bool) and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            fail(dotted, "must be a number")
+        elif isinstance(d, float) and (isinstance(v, bool) or not isinstance(v, (int, float))):
             fail(dotted, "must be a number")
         elif isinstance(d, str) and not isinstance(v, str):
             fail(dotted, "must be a string")

@@ -69,6 +69,7 @@ FIELDS: dict = {
     "switched": (lambda v: v is True, lambda: False),  # the live model changed during the session
     "switch_events": (_counters, dict),  # PostModelSwitch events by source: the host's exact record
     "last_switch": (_text, lambda: None),  # the transcript `/model` line last counted (hosts without it)
+    "switched_to": (_text, lambda: None),  # the model a /model or the picker saved as the default (PostModelSwitch)
     "last_decision": (_table, lambda: None),  # {tier, kind, intent, confidence, prompt_hash, mode}
     "recent": (lambda v: [t for t in v if t in TIERS][-RECENT:] if isinstance(v, list) else [], list),
     "suggestions": (lambda v: v if isinstance(v, dict) else {}, dict),  # routing.claude.advice's memory

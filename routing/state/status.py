@@ -66,7 +66,7 @@ def render_human(rec: Session | None) -> str:
                      "`route report` prices the transcripts)")
     env = os.environ.get("CLAUDE_CODE_SUBAGENT_MODEL")
     if env:
-        lines.append(f"note        CLAUDE_CODE_SUBAGENT_MODEL={clean(env)} overrides per-task subagent routing")
+        lines.append(f"note        CLAUDE_CODE_SUBAGENT_MODEL={clean(env)} is set: modelroute leaves subagents to it (no per-task routing)")
     return "\n".join(lines)
 
 

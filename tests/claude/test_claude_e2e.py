@@ -90,11 +90,14 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def route_install(home: Path, cwd: Path, *args: str) -> str:
-    """The real CLI, as a user runs it, with this venv's interpreter."""
+def route_install(claude: Claude, home: Path, cwd: Path, *args: str) -> str:
+    """The real CLI, as a user runs it, with this venv's interpreter; `claude` on PATH, as a
+    user has it (install reads its version)."""
+    env = clean_env(home)
+    env["PATH"] = os.pathsep.join([os.path.dirname(claude.path), env["PATH"]])
     out = subprocess.run(
         [sys.executable, "-m", "routing", "install", "--claude", "--yes", *args],
-        env=clean_env(home), cwd=cwd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout
@@ -142,7 +145,7 @@ def settled_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
 
 
 def test_installed_hooks_route_each_subagent_by_its_task(claude: Claude, isolated_home: Path, project: Path) -> None:
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     with FakeAnthropic() as api:
         api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
         api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))
@@ -162,7 +165,7 @@ def test_installed_hooks_route_each_subagent_by_its_task(claude: Claude, isolate
 
 
 def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: Claude, isolated_home: Path, project: Path) -> None:
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     coding = "Refactor the config loader to cache parsed files."
     with FakeAnthropic() as api:
         first = run_claude(claude, api, isolated_home, project, coding)
@@ -190,7 +193,7 @@ def test_hook_context_reaches_the_model_and_prompts_are_counted(claude: Claude, 
 
 
 def test_explore_agent_file_runs_exploration_on_haiku(claude: Claude, isolated_home: Path, project: Path) -> None:
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     task = "List every call site of parse_config. (explore)"
     with FakeAnthropic() as api:
         api.script.append(("EXPLORE_NOW", [agent_call("Explore call sites", task, subagent_type="Explore")]))
@@ -203,17 +206,54 @@ def test_explore_agent_file_runs_exploration_on_haiku(claude: Claude, isolated_h
 
 
 def test_simple_mode_sends_every_subagent_to_haiku(claude: Claude, isolated_home: Path, project: Path) -> None:
-    out = route_install(isolated_home, project, "--subagents", "haiku")
+    out = route_install(claude, isolated_home, project, "--subagents", "haiku")
     assert "disables per-task routing" in out
     with FakeAnthropic() as api:
         api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))
+        # On 2.1.332 a model the Agent call names beats CLAUDE_CODE_SUBAGENT_MODEL unless FORCE=1.
+        api.script.append(("DELEGATE_NAMED", [agent_call("Locate parse_config", LOOKUP_TASK, model="opus")]))
         run_claude(claude, api, isolated_home, project, "Please DELEGATE_AUDIT to a subagent.")
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_NAMED to a subagent.")
         audit = subagent_models(api, AUDIT_TASK)
+        named = subagent_models(api, LOOKUP_TASK)
     assert audit and {tier_of_model(m) for m in audit} == {"haiku"}, audit
+    assert named and {tier_of_model(m) for m in named} == {"haiku"}, named
+
+
+def test_a_users_own_subagent_variable_is_respected(claude: Claude, isolated_home: Path, project: Path) -> None:
+    route_install(claude, isolated_home, project)
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_AUDIT", [agent_call("Security audit", AUDIT_TASK)]))
+        run_claude(claude, api, isolated_home, project, "Please DELEGATE_AUDIT to a subagent.",
+                   CLAUDE_CODE_SUBAGENT_MODEL="sonnet")
+        audit = subagent_models(api, AUDIT_TASK)
+    assert audit and {tier_of_model(m) for m in audit} == {"sonnet"}, audit  # not our opus
+
+
+def hook_messages(home: Path, sid: str) -> list[str]:
+    """What hooks showed the user in a session, as its transcript records it."""
+    found = list((home / ".claude" / "projects").rglob(f"{sid}.jsonl"))
+    assert found, f"no transcript for {sid}"
+    return re.findall(r"route: [^\"\\]+", found[0].read_text())
+
+
+def test_a_complaint_is_answered_even_after_the_same_suggestion(claude: Claude, isolated_home: Path,
+                                                               project: Path) -> None:
+    route_install(claude, isolated_home, project)
+    hard = "Audit the login flow for security vulnerabilities and injection risks."
+    assert classify(hard).tier == "opus"
+    with FakeAnthropic() as api:
+        # The first reply tells the hook the live model (sonnet); then the suggestion, then the complaint.
+        sid = run_claude(claude, api, isolated_home, project, "Rename foo to bar in utils.py.")["session_id"]
+        run_claude(claude, api, isolated_home, project, hard, resume=sid)
+        run_claude(claude, api, isolated_home, project, "That's shallow, think harder.", resume=sid)
+    said = hook_messages(isolated_home, sid)
+    assert any(m.endswith("-> /model opus") and "fell short" not in m for m in said), said
+    assert any(m.startswith("route: the last answer fell short") for m in said), said
 
 
 def test_uninstall_leaves_claude_code_unrouted(claude: Claude, isolated_home: Path, project: Path) -> None:
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     out = subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
                          cwd=project, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -227,42 +267,111 @@ def test_uninstall_leaves_claude_code_unrouted(claude: Claude, isolated_home: Pa
     assert not list((isolated_home / ".local/state/modelroute").glob("sessions/*.json"))
 
 
-def test_installed_status_line_shows_under_the_interactive_prompt(claude: Claude, isolated_home: Path,
-                                                                  project: Path) -> None:
-    """Interactive Claude Code (under tmux) runs the statusLine command the installer wrote."""
-    tmux = require_tool("tmux")
-    route_install(isolated_home, project)
-    # Without these three entries a fresh HOME stops at onboarding, the API-key question and folder trust.
-    # 2.1.332 also shows its auto-mode notice and nudge once, and starts in auto mode, which
-    # cannot check actions against a fake API: manual mode, as a user who said no to it.
-    (isolated_home / ".claude.json").write_text(json.dumps({
+def seed_interactive(home: Path, project: Path) -> None:
+    """What a fresh HOME needs so interactive Claude Code opens straight at its prompt.
+
+    Without the first three entries it stops at onboarding, the API-key question and
+    folder trust; 2.1.332 also shows its auto-mode notice and nudge once, and starts in
+    auto mode, which cannot check actions against a fake API: manual mode, as a user who
+    said no to it."""
+    (home / ".claude.json").write_text(json.dumps({
         "hasCompletedOnboarding": True,
         "hasSeenAutoDefaultNotice": True,
         "hasSeenAutoDefaultNudge": True,
         "customApiKeyResponses": {"approved": ["dummy"[-20:]], "rejected": []},
         "projects": {str(project): {"hasTrustDialogAccepted": True}},
     }))
-    settings = isolated_home / ".claude" / "settings.json"
+    settings = home / ".claude" / "settings.json"
     doc = json.loads(settings.read_text())
     doc["permissions"] = {"defaultMode": "default"}
     settings.write_text(json.dumps(doc, indent=2))
-    sock = f"modelroute-e2e-{os.getpid()}"
-    with FakeAnthropic() as api:
-        env = clean_env(isolated_home, ANTHROPIC_BASE_URL=api.url, TERM="xterm-256color")
+
+
+class Interactive:
+    """Interactive Claude Code under tmux: keys in, the screen out."""
+
+    def __init__(self, claude: Claude, api: FakeAnthropic, home: Path, project: Path) -> None:
+        self.tmux = require_tool("tmux")
+        self.sock = f"modelroute-e2e-{os.getpid()}-{time.monotonic_ns()}"
+        env = clean_env(home, ANTHROPIC_BASE_URL=api.url, TERM="xterm-256color")
         argv = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), claude.path]
-        subprocess.run([tmux, "-L", sock, "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40",
+        subprocess.run([self.tmux, "-L", self.sock, "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40",
                         "-c", str(project), shlex.join(argv)], check=True, timeout=30)
+
+    def screen(self) -> str:
+        return subprocess.run([self.tmux, "-L", self.sock, "capture-pane", "-p", "-t", "e2e"],
+                              capture_output=True, text=True, timeout=10).stdout
+
+    def wait_for(self, pattern: str, seconds: float = 60) -> str:
+        """The screen once `pattern` (a regex, multiline) is on it; the last screen otherwise."""
+        screen = ""
+        for _ in range(int(seconds * 2)):  # polled; no timing assertion
+            screen = self.screen()
+            if re.search(pattern, screen, re.M):
+                break
+            time.sleep(0.5)
+        return screen
+
+    def type(self, text: str) -> None:
+        subprocess.run([self.tmux, "-L", self.sock, "send-keys", "-t", "e2e", "-l", text], check=True, timeout=10)
+        time.sleep(0.3)
+        subprocess.run([self.tmux, "-L", self.sock, "send-keys", "-t", "e2e", "Enter"], check=True, timeout=10)
+
+    def running(self) -> bool:
+        return subprocess.run([self.tmux, "-L", self.sock, "has-session", "-t", "e2e"],
+                              capture_output=True, timeout=10).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run([self.tmux, "-L", self.sock, "kill-server"], capture_output=True, timeout=30)
+
+
+def test_installed_status_line_shows_under_the_interactive_prompt(claude: Claude, isolated_home: Path,
+                                                                  project: Path) -> None:
+    """Interactive Claude Code (under tmux) runs the statusLine command the installer wrote."""
+    route_install(claude, isolated_home, project)
+    seed_interactive(isolated_home, project)
+    with FakeAnthropic() as api:
+        ui = Interactive(claude, api, isolated_home, project)
         try:
-            screen = ""
-            for _ in range(120):  # poll for up to a minute; no timing assertion
-                screen = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-t", "e2e"],
-                                        capture_output=True, text=True, timeout=10).stdout
-                if re.search(r"^\s*sonnet\b.*\$\d", screen, re.M):
+            screen = ui.wait_for(r"^\s*sonnet\b.*\$\d")
+        finally:
+            ui.close()
+    assert re.search(r"^\s*sonnet\b.*\$\d", screen, re.M), f"no modelroute status line on screen:\n{screen}"
+
+
+def test_the_exit_reset_of_a_model_command_is_announced_once_at_the_next_start(claude: Claude, isolated_home: Path,
+                                                                              project: Path) -> None:
+    route_install(claude, isolated_home, project)
+    seed_interactive(isolated_home, project)
+    settings = isolated_home / ".claude" / "settings.json"
+    with FakeAnthropic() as api:
+        ui = Interactive(claude, api, isolated_home, project)
+        try:
+            ui.wait_for(r"^\s*sonnet\b.*\$\d")
+            ui.type("/model opus")
+            screen = ui.wait_for(r"Set model to|Yes, switch|confirm")
+            if "Set model to" not in screen:
+                ui.type("")  # the host's own confirmation: Enter is yes
+                screen = ui.wait_for(r"Set model to")
+            assert "Set model to" in screen, screen
+            assert tier_of_model(json.loads(settings.read_text()).get("model")) == "opus"  # saved as the default
+            ui.type("/exit")
+            for _ in range(60):
+                if not ui.running() or json.loads(settings.read_text()).get("model") == "sonnet":
                     break
                 time.sleep(0.5)
         finally:
-            subprocess.run([tmux, "-L", sock, "kill-server"], capture_output=True, timeout=30)
-    assert re.search(r"^\s*sonnet\b.*\$\d", screen, re.M), f"no modelroute status line on screen:\n{screen}"
+            ui.close()
+        assert json.loads(settings.read_text()).get("model") == "sonnet"  # put back at SessionEnd
+        screens = []
+        for _ in range(2):
+            ui = Interactive(claude, api, isolated_home, project)
+            try:
+                screens.append(ui.wait_for(r"reset_model_on_exit", 30 if not screens else 15))
+            finally:
+                ui.close()
+    assert "reset_model_on_exit" in screens[0] and "/model opus" in screens[0], screens[0]
+    assert "reset_model_on_exit" not in screens[1], screens[1]  # once
 
 
 # -- a routed subagent meets the host's checks (modelroute never grants a permission) -------------
@@ -288,7 +397,7 @@ def spawn_outcome(claude: Claude, home: Path, cwd: Path, mode: str) -> tuple[lis
 def test_a_routed_subagent_meets_exactly_the_checks_an_unrouted_one_meets(claude: Claude, isolated_home: Path,
                                                                          project: Path) -> None:
     """In every permission mode: the same denials with routing on as off; only the model differs."""
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     config = isolated_home / ".config" / "modelroute" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     seen = {}
@@ -363,7 +472,7 @@ def final_session(home: Path, sid: str, prompts: int) -> dict[str, Any]:
 def test_a_background_subagents_notification_is_not_a_prompt(claude: Claude, isolated_home: Path,
                                                              project: Path) -> None:
     """2.1.332 delivers a background subagent's result as a user turn that fires UserPromptSubmit."""
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     with FakeAnthropic() as api:
         api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
         result = run_claude(claude, api, isolated_home, project, "Please DELEGATE_LOOKUP to a subagent.")
@@ -377,7 +486,7 @@ def test_a_background_subagents_notification_is_not_a_prompt(claude: Claude, iso
 
 def test_up_arrow_counts_the_complaint_not_the_callers_subagent_model(claude: Claude, isolated_home: Path,
                                                                       project: Path) -> None:
-    route_install(isolated_home, project)
+    route_install(claude, isolated_home, project)
     with FakeAnthropic() as api:
         # The main model asks for opus for a lookup: its choice, not the user escalating.
         api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK, model="opus")]))
@@ -387,3 +496,96 @@ def test_up_arrow_counts_the_complaint_not_the_callers_subagent_model(claude: Cl
     rec = final_session(isolated_home, sid, 2)
     assert rec["escalations"] == 1 and rec["moves"] == {"up:prompt": 1}, rec
     assert rec["subagents"].get("above_route") == 1, rec["subagents"]
+
+
+# -- PreModelSwitch / PostModelSwitch (2.1.332), driven through the SDK's set_model --------------
+
+def sdk_switch(claude: Claude, api: FakeAnthropic, home: Path, cwd: Path, first: str, model: str,
+               then: str) -> dict[str, Any]:
+    """`claude -p --input-format stream-json`: a prompt, a set_model control request, another prompt.
+    Returns the control response and the session id."""
+    tmp = home / "tmp"
+    tmp.mkdir(exist_ok=True)
+    proc = subprocess.Popen(
+        [claude.path, "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"],
+        env=clean_env(home, ANTHROPIC_BASE_URL=api.url, TMPDIR=str(tmp)), cwd=cwd,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def send(obj: dict[str, Any]) -> None:
+        proc.stdin.write(json.dumps(obj) + "\n")
+        proc.stdin.flush()
+
+    def until(kind: str) -> dict[str, Any]:
+        for line in proc.stdout:
+            obj = json.loads(line)
+            if obj.get("type") == kind:
+                return obj  # type: ignore[no-any-return]
+        raise AssertionError(f"claude ended before a {kind!r} line")
+
+    try:
+        send({"type": "user", "message": {"role": "user", "content": first}})
+        sid = until("result")["session_id"]
+        send({"type": "control_request", "request_id": "switch", "request": {"subtype": "set_model", "model": model}})
+        response = until("control_response")["response"]
+        send({"type": "user", "message": {"role": "user", "content": then}})
+        until("result")
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    return {"session_id": sid, **response}
+
+
+def warm_cache(api: FakeAnthropic) -> None:
+    """Responses report a 180k-token cached conversation: Claude Code prices a switch at about $0.90."""
+    api.usage = {"input_tokens": 42, "cache_creation_input_tokens": 30_000, "cache_read_input_tokens": 150_000}
+
+
+def switch_record(home: Path, sid: str) -> dict[str, Any]:
+    for _ in range(100):  # the PostModelSwitch hook records from a detached writer
+        rec = settled_session(home, sid, 2)
+        if rec.get("switch_events"):
+            return rec
+        time.sleep(0.1)
+    return rec
+
+
+def test_post_model_switch_records_the_users_switch_exactly(claude: Claude, isolated_home: Path, project: Path) -> None:
+    """On 2.1.332 the hook records it; 2.1.197 ignores the registered events and switches as before."""
+    route_install(claude, isolated_home, project)
+    coding = "Refactor the config loader to cache parsed files."
+    assert classify(coding).tier == "sonnet"
+    with FakeAnthropic() as api:
+        warm_cache(api)
+        out = sdk_switch(claude, api, isolated_home, project, coding, "opus", "rename foo to bar in utils.py")
+        models = [tier_of_model(str(b.get("model"))) for b in api.messages()]
+    assert out["subtype"] == "success" and models == ["sonnet", "opus"], (out, models)
+    if not claude.new:
+        assert not final_session(isolated_home, out["session_id"], 2).get("switch_events")
+        return
+    rec = switch_record(isolated_home, out["session_id"])
+    assert rec["switch_events"] == {"sdk": 1} and rec["tier"] == "opus", rec
+    assert rec["escalations"] == 1 and rec["moves"] == {"up:switch_sdk": 1}, rec  # past the routed sonnet
+
+
+def test_pre_model_switch_denies_a_needless_switch_only_in_enforce_mode(claude: Claude, isolated_home: Path,
+                                                                        project: Path) -> None:
+    if not claude.new:
+        pytest.skip("PreModelSwitch is new in 2.1.332")
+    route_install(claude, isolated_home, project)
+    config = isolated_home / ".config" / "modelroute" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    coding = "Refactor the config loader to cache parsed files."
+    for mode in ("suggest", "enforce"):
+        config.write_text(f'[claude]\nmode = "{mode}"\n')
+        with FakeAnthropic() as api:
+            warm_cache(api)
+            out = sdk_switch(claude, api, isolated_home, project, coding, "opus", "rename foo to bar in utils.py")
+            models = [tier_of_model(str(b.get("model"))) for b in api.messages()]
+        if mode == "suggest":  # through the SDK `ask` would be a block: no answer, the switch goes ahead
+            assert out["subtype"] == "success" and models == ["sonnet", "opus"], (out, models)
+        else:
+            assert out.get("error_code") == "blocked_by_hook", out
+            assert "re-reads this conversation uncached (180k tokens, about $0.90)" in out["error"], out
+            assert models == ["sonnet", "sonnet"], models

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.tools import ROOT
+from support.tools import ROOT, fake_claude_on_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +77,7 @@ def hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for script in cs.OUR_SCRIPTS:
         (d / script).write_text("import sys\n")
     monkeypatch.setattr(cs, "hooks_dir", lambda: d)
+    fake_claude_on_path(tmp_path / "bin", "2.1.332", monkeypatch)  # the newest: every hook event
     return d
 
 
@@ -137,7 +138,7 @@ def test_install_keeps_every_foreign_key_and_hook(isolated_home: Path, hooks: Pa
         assert h["type"] == "command" and h["timeout"] > 0
     assert doc["model"] == "sonnet"
     assert "modelroute" in doc["statusLine"]["command"]
-    assert len(our_commands(doc)) == 4
+    assert len(our_commands(doc)) == len(cs.HOOKS)
     assert labelled(out, "MODIFIED", p)
 
 
@@ -402,19 +403,21 @@ def test_keeps_users_statusline_and_model_and_says_so(isolated_home: Path, hooks
 def test_simple_mode_pins_subagents_to_haiku_and_says_routing_is_off(isolated_home: Path, hooks: Path) -> None:
     p = write_settings(isolated_home)
     code, out = route("install", "--claude", "--subagents", "haiku")
-    assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000", "CLAUDE_CODE_SUBAGENT_MODEL": "haiku"}
+    # FORCE: on Claude Code after 2.1.197, a model the Agent call names would otherwise beat the pin.
+    assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000", "CLAUDE_CODE_SUBAGENT_MODEL": "haiku",
+                                                "CLAUDE_CODE_SUBAGENT_MODEL_FORCE": "1"}
     assert "disables per-task routing" in out
     code, out = route("install", "--claude", "--subagents", "routed")
     assert json.loads(p.read_text())["env"] == {"BASH_DEFAULT_TIMEOUT_MS": "60000"}
     assert "routed to the tier its task needs" in out
 
 
-def test_smart_mode_warns_about_users_own_subagent_pin(isolated_home: Path, hooks: Path) -> None:
+def test_smart_mode_respects_the_users_own_subagent_pin(isolated_home: Path, hooks: Path) -> None:
     doc = {"env": {"CLAUDE_CODE_SUBAGENT_MODEL": "sonnet"}}
     p = write_settings(isolated_home, json.dumps(doc))
     code, out = route("install", "--claude")
     assert json.loads(p.read_text())["env"] == doc["env"]
-    assert "overrides per-task subagent routing" in out
+    assert "is yours, so modelroute leaves every subagent to it" in out
     route("uninstall", "--claude")
     assert p.read_text() == json.dumps(doc)
 
@@ -446,7 +449,7 @@ def test_project_install_writes_the_repo_settings(isolated_home: Path, hooks: Pa
     assert code == 0, out
     proj = repo / ".claude" / "settings.json"
     doc = json.loads(proj.read_text())
-    assert len(our_commands(doc)) == 4
+    assert len(our_commands(doc)) == len(cs.HOOKS)
     assert "model" not in doc  # the user's own model choice is not overridden by the project file
     assert (repo / ".claude" / "agents" / "Explore.md").is_file()
     assert user.read_text() == '{"model": "opus"}\n'
@@ -627,3 +630,39 @@ def test_a_settings_file_written_between_plan_and_apply_is_left_alone(
     code, out = route("install", "--claude")
     assert code == 1 and "changed after it was read" in out
     assert p.read_text() == '{"model": "opus"}\n'
+
+
+def test_a_simple_install_from_before_force_gets_it_and_uninstall_takes_both_out(isolated_home: Path, hooks: Path) -> None:
+    from routing.edits import record as install_record
+
+    p = write_settings(isolated_home, "{}")
+    route("install", "--claude", "--subagents", "haiku")
+    doc = json.loads(p.read_text())
+    del doc["env"]["CLAUDE_CODE_SUBAGENT_MODEL_FORCE"]  # as an older modelroute wrote it
+    p.write_text(json.dumps(doc))
+    entry = install_record.get(p)
+    entry["added"] = [k for k in entry["added"] if "FORCE" not in k]
+    install_record.put(p, entry)
+    route("install", "--claude", "--subagents", "haiku")
+    assert json.loads(p.read_text())["env"]["CLAUDE_CODE_SUBAGENT_MODEL_FORCE"] == "1"
+    route("uninstall", "--claude")
+    assert "env" not in json.loads(p.read_text() or "{}")
+
+
+@pytest.mark.parametrize("version", ["2.1.197", None])
+def test_an_older_or_unknown_claude_code_gets_no_model_switch_hooks(isolated_home: Path, hooks: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    version: str | None) -> None:
+    """2.1.197 shows a warning dialog at every start for an event it does not know."""
+    p = settings_file(isolated_home)
+    route("install", "--claude")  # on 2.1.332
+    assert {"PreModelSwitch", "PostModelSwitch"} <= set(json.loads(p.read_text())["hooks"])
+    if version:
+        fake_claude_on_path(tmp_path / "old-bin", version, monkeypatch)
+    else:
+        monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    code, out = route("install", "--claude")  # e.g. after a downgrade: ours leave those events
+    assert code == 0, out
+    events = set(json.loads(p.read_text())["hooks"])
+    assert not events & {"PreModelSwitch", "PostModelSwitch"} and {"UserPromptSubmit", "PreToolUse"} <= events
+    assert "PreModelSwitch and PostModelSwitch left out" in out

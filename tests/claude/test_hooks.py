@@ -500,3 +500,174 @@ def test_a_background_agents_result_is_not_routed_counted_or_answered(name: str)
     after = session()
     assert after["prompts"] == before["prompts"] and after["last_decision"] is None
     assert after["suggestions"] == {} and after["escalations"] == 0
+
+
+# -- an explicit complaint always gets a word ---------------------------------------------------
+
+COMPLAINT = "that's shallow, think harder"
+
+
+def test_a_complaint_is_answered_even_after_the_same_suggestion_was_shown() -> None:
+    start("claude-sonnet-5")
+    assert classify(COMPLAINT).kind == "escalate"
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT)))["systemMessage"].endswith("/model opus")
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(COMPLAINT)))
+    assert out["systemMessage"] == "route: the last answer fell short -> /model opus"
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT))) is None  # the plain repeat stays quiet
+    assert output(run_hook("user_prompt_submit.py", prompt_payload(COMPLAINT)))["systemMessage"]  # each complaint
+
+
+def test_a_complaint_on_the_top_tier_or_an_unknown_model_still_gets_a_word() -> None:
+    start("claude-opus-4-8")
+    assert "already on opus" in output(run_hook("user_prompt_submit.py", prompt_payload(COMPLAINT)))["systemMessage"]
+    other = "11111111-2222-3333-4444-555555555555"  # no SessionStart: the live model is unknown
+    out = output(run_hook("user_prompt_submit.py", prompt_payload(COMPLAINT, session_id=other)))
+    assert out["systemMessage"].startswith("route: the last answer fell short -> /model ")
+
+
+# -- PostModelSwitch / PreModelSwitch (2.1.332) -------------------------------------------------
+
+def switch_payload(event: str, from_model: str, to_model: str, source: str = "command", **extra) -> dict:
+    p = json.loads((NEW_SAMPLES / f"hook-stdin-{event}.json").read_text())
+    p.update(session_id=SID, cwd=os.getcwd(), from_model=from_model, to_model=to_model, source=source,
+             requested_model=extra.pop("requested", to_model), **extra)
+    return p
+
+
+def post_switch(from_model: str, to_model: str, source: str = "command", **extra) -> None:
+    p = switch_payload("PostModelSwitch", from_model, to_model, source, **extra)
+    assert output(run_hook("post_model_switch.py", p)) is None
+
+
+def test_post_model_switch_is_the_record_of_the_users_switches() -> None:
+    start("claude-sonnet-5-5")
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))  # routed to sonnet
+    post_switch("claude-sonnet-5-5", "claude-opus-5-5", "picker", requested=None)  # the user overrules it
+    rec = session()
+    assert (rec["model"], rec["tier"], rec["escalations"]) == ("claude-opus-5-5", "opus", 1)
+    assert rec["moves"] == {"up:switch_picker": 1} and rec["switch_events"] == {"picker": 1}
+    assert rec["switched_to"] == "claude-opus-5-5"
+    post_switch("claude-opus-5-5", "claude-sonnet-5-5", "auto", requested=None)  # plan mode, not the user
+    post_switch("claude-sonnet-5-5", "claude-opus-5-5", "auto", requested=None)
+    rec = session()
+    assert rec["escalations"] == 1 and rec["deescalations"] == 0 and rec["switch_events"]["auto"] == 2
+
+
+def test_with_post_model_switch_the_transcripts_model_line_is_not_counted_twice(tmp_path: Path) -> None:
+    start("claude-sonnet-5")
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))
+    post_switch("claude-sonnet-5", "claude-opus-4-8", "command", requested="opus")
+    run_hook("user_prompt_submit.py", prompt_payload(OPUS_PROMPT, transcript=transcript_with(tmp_path)))
+    assert session()["escalations"] == 1
+
+
+def test_session_end_resets_only_what_a_model_command_saved_and_the_next_start_says_so(tmp_path: Path) -> None:
+    start("claude-sonnet-5-5")
+    path = settings_file('{"model": "opus"}\n')
+    post_switch("claude-sonnet-5-5", "claude-opus-5-5", "command", requested="opus")
+    end("")
+    assert json.loads(path.read_text()) == {"model": "sonnet"}
+    first = output(run_hook("session_start.py", sample("hook-stdin-SessionStart.json")))
+    assert "/model opus" in first["systemMessage"] and "reset_model_on_exit = false" in first["systemMessage"]
+    assert str(Path(os.environ["XDG_CONFIG_HOME"]) / "modelroute" / "config.toml") in first["systemMessage"]
+    assert output(run_hook("session_start.py", sample("hook-stdin-SessionStart.json"))) is None  # once
+
+
+def test_a_plan_mode_switch_alone_leaves_settings_alone() -> None:
+    start("claude-sonnet-5-5")
+    path = settings_file('{"model": "opusplan"}\n')
+    post_switch("claude-sonnet-5-5", "claude-opus-5-5", "auto", requested=None)
+    end("")
+    assert path.read_text() == '{"model": "opusplan"}\n'
+    assert output(run_hook("session_start.py", sample("hook-stdin-SessionStart.json"))) is None
+
+
+def pre_switch(from_model: str, to_model: str, source: str = "command", env: dict | None = None, **extra) -> dict | None:
+    p = switch_payload("PreModelSwitch", from_model, to_model, source, **extra)
+    return output(run_hook("pre_model_switch.py", p, env=env))
+
+
+# 180k tokens re-read at opus's cache-write price ($4/Mtok x 1.25), as the host estimates it.
+BIG = {"context_tokens": 180_000, "estimated_cache_write_usd": 0.90, "prompt_cache_warm": True}
+
+
+def test_a_needless_switch_up_is_priced_once_with_ask() -> None:
+    start("claude-sonnet-5-5")
+    for p in (SONNET_PROMPT, SONNET_PROMPT_2):
+        run_hook("user_prompt_submit.py", prompt_payload(p))
+    out = pre_switch("claude-sonnet-5-5", "claude-opus-5-5", **BIG)["hookSpecificOutput"]
+    assert out["hookEventName"] == "PreModelSwitch" and out["permissionDecision"] == "ask"
+    reason = out["permissionDecisionReason"]
+    assert "180k tokens, about $0.90" in reason and "an opus subagent costs about $0.08" in reason, reason
+    assert pre_switch("claude-sonnet-5-5", "claude-opus-5-5", **BIG) is None  # never nag
+
+
+def test_a_switch_down_that_does_not_pay_points_at_a_haiku_subagent() -> None:
+    write_config("[claude]\nswitch_check_usd = 0.01\n")
+    start("claude-sonnet-5-5")
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))
+    # sonnet -> haiku on 180k tokens: the re-read ($0.0225 at haiku's rate) outweighs the saving.
+    down = dict(BIG, estimated_cache_write_usd=0.0225)
+    out = pre_switch("claude-sonnet-5-5", "claude-haiku-5-5", **down)["hookSpecificOutput"]
+    assert out["permissionDecision"] == "ask"
+    assert "more than haiku saves" in out["permissionDecisionReason"]
+    assert "a haiku subagent costs about $0.002" in out["permissionDecisionReason"]
+    # opus -> haiku pays for itself even on a long conversation: no question.
+    start("claude-opus-5-5")
+    assert pre_switch("claude-opus-5-5", "claude-haiku-5-5", **down) is None
+
+
+@pytest.mark.parametrize("case", ["cheap", "cold cache", "complained", "sdk", "off", "disabled", "no routes yet",
+                                  "routed up"])
+def test_the_switch_check_stays_quiet_when_it_should(case: str) -> None:
+    start("claude-sonnet-5-5")
+    prompts = {"complained": [SONNET_PROMPT, "that's shallow, think harder"], "no routes yet": [],
+               "routed up": [SONNET_PROMPT, OPUS_PROMPT]}.get(case, [SONNET_PROMPT])
+    for p in prompts:
+        run_hook("user_prompt_submit.py", prompt_payload(p))
+    if case == "off":
+        write_config('[claude]\nmode = "off"\n')
+    if case == "disabled":
+        write_config("[claude]\nswitch_check = false\n")
+    extra = dict(BIG, estimated_cache_write_usd=0.02) if case == "cheap" else dict(BIG)
+    if case == "cold cache":
+        extra["prompt_cache_warm"] = False
+    assert pre_switch("claude-sonnet-5-5", "claude-opus-5-5", "sdk" if case == "sdk" else "command", **extra) is None
+
+
+def test_enforce_mode_denies_a_needless_switch() -> None:
+    write_config('[claude]\nmode = "enforce"\n')
+    start("claude-sonnet-5-5")
+    run_hook("user_prompt_submit.py", prompt_payload(SONNET_PROMPT))
+    out = pre_switch("claude-sonnet-5-5", "claude-opus-5-5", "sdk", **BIG)["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny"
+
+
+@pytest.mark.parametrize("name", ["hook-stdin-PreModelSwitch.json", "hook-stdin-PreModelSwitch-picker.json",
+                                  "hook-stdin-PreModelSwitch-picker-default.json", "hook-stdin-PreModelSwitch-sdk.json",
+                                  "hook-stdin-PostModelSwitch.json", "hook-stdin-PostModelSwitch-auto-planmode.json",
+                                  "hook-stdin-PostModelSwitch-picker-default.json", "hook-stdin-PostModelSwitch-sdk.json"])
+def test_the_captured_model_switch_inputs_exit_0_quietly(name: str) -> None:
+    script = "pre_model_switch.py" if "Pre" in name else "post_model_switch.py"
+    proc = run_hook(script, json.loads((NEW_SAMPLES / name).read_text()))
+    assert proc.returncode == 0 and proc.stderr == b""  # 3k tokens: far below the price threshold
+    assert proc.stdout == b""
+    assert not os.path.exists(os.path.join(state.state_dir(), "errors.log"))
+
+
+def test_a_configured_effort_goes_with_a_routed_subagent_and_nothing_by_default() -> None:
+    task = {"description": "Security audit", "prompt": OPUS_PROMPT, "subagent_type": "general-purpose"}
+    assert "effort" not in agent_out(task)["hookSpecificOutput"]["updatedInput"]
+    write_config('[claude.subagent_effort]\nopus = "high"\nhaiku = "low"\n')
+    assert agent_out(task)["hookSpecificOutput"]["updatedInput"]["effort"] == "high"
+    lookup = {"description": "Find", "prompt": LOOKUP_PROMPT, "subagent_type": "general-purpose"}
+    assert agent_out(lookup)["hookSpecificOutput"]["updatedInput"]["effort"] == "low"
+    assert agent_out({**task, "effort": "max"})["hookSpecificOutput"]["updatedInput"]["effort"] == "max"  # the caller's
+
+
+def test_an_unknown_effort_in_the_config_is_refused_by_route_config_check(python_exe: str) -> None:
+    import subprocess
+
+    write_config('[claude.subagent_effort]\nopus = "extreme"\n')
+    proc = subprocess.run([python_exe, "-m", "routing", "config", "check"], capture_output=True, text=True)
+    assert proc.returncode != 0 and "subagent_effort.opus" in proc.stdout + proc.stderr

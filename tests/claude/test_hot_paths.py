@@ -15,10 +15,14 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.hookrun import HOOKS, SID, prompt_payload, sample
+from support.hookrun import HOOKS, SAMPLES, SID, prompt_payload, sample
 
 from routing.core import fastjson
 
+# A priced switch (180k tokens on a warm cache) runs the whole PreModelSwitch path.
+NEW_SWITCH = dict(json.loads((SAMPLES.parent / "claude-code-2.1.332" / "hook-stdin-PreModelSwitch.json").read_text()),
+                  from_model="claude-sonnet-5-5", to_model="claude-opus-5-5", context_tokens=180_000,
+                  estimated_cache_write_usd=0.9)
 NEVER = {"click", "psutil", "dataclasses", "inspect", "tomllib", "tomli", "filelock", "pathlib", "typing", "copy"}
 
 
@@ -36,6 +40,8 @@ def imported_modules(cmd: list[str], stdin: bytes) -> set[str]:
         ("pre_tool_use.py", sample("hook-stdin-PreToolUse-Agent.json")),
         ("session_start.py", sample("hook-stdin-SessionStart.json")),
         ("status_line.py", sample("statusline-stdin.json")),
+        ("pre_model_switch.py", NEW_SWITCH),
+        ("post_model_switch.py", dict(NEW_SWITCH, hook_event_name="PostModelSwitch")),
     ],
 )
 def test_hooks_import_nothing_heavy(script: str, payload: dict) -> None:

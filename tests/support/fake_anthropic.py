@@ -139,6 +139,8 @@ class FakeAnthropic:
         self.script: list[tuple[str, Reply]] = list(script or [])
         self.default = default
         self.requests: list[dict[str, Any]] = []
+        # What each response says it cost; set cache tokens to make Claude Code see a warm cache.
+        self.usage: dict[str, int] = {"input_tokens": 10}
         self.paths: list[str] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -228,6 +230,8 @@ class FakeAnthropic:
                 self.end_headers()
 
             def do_GET(self) -> None:
+                with api._lock:
+                    api.paths.append("GET " + self.path)
                 self._json(200, {})
 
             def do_POST(self) -> None:
@@ -257,7 +261,7 @@ class FakeAnthropic:
                     self._json(200, {
                         "id": f"msg_fake{next(_ids):06d}", "type": "message", "role": "assistant", "model": model,
                         "content": blocks, "stop_reason": stop, "stop_sequence": None,
-                        "usage": {"input_tokens": 10, "output_tokens": 5},
+                        "usage": {**api.usage, "output_tokens": 5},
                     })
 
             def _stream(self, model: str, blocks: list[dict[str, Any]]) -> None:
@@ -275,7 +279,7 @@ class FakeAnthropic:
                 event("message_start", {"message": {
                     "id": f"msg_fake{next(_ids):06d}", "type": "message", "role": "assistant", "model": model,
                     "content": [], "stop_reason": None, "stop_sequence": None,
-                    "usage": {"input_tokens": 10, "output_tokens": 1},
+                    "usage": {**api.usage, "output_tokens": 1},
                 }})
                 for i, block in enumerate(blocks):
                     if block["type"] == "tool_use":

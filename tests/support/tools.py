@@ -32,3 +32,13 @@ def npm_tool(pkg_dir: str, binary: str) -> str:
     if IN_CI:
         pytest.fail(f"{path} missing: scripts/install-test-tools.sh should have installed it")
     pytest.skip(f"{binary} not installed under .cache/npm")
+
+
+def fake_claude_on_path(bin_dir: Path, version: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `claude` that only answers --version, first on PATH: what install reads the version from."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    exe = bin_dir / "claude"
+    exe.write_text(f"#!/bin/sh\necho '{version} (Claude Code)'\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return exe
