@@ -75,6 +75,11 @@ def describe(before: dict[str, Any], after: dict[str, Any], subagent_var: str) -
         lines.append("statusLine: modelroute's line under the prompt (model · wanted tier · escalations · cost)")
     elif _our_status_line(before) and not _our_status_line(after):
         lines.append("statusLine: modelroute's line removed")
+    old_adv, new_adv = before.get("advisorModel"), after.get("advisorModel")
+    if old_adv != new_adv:
+        lines.append(f'advisorModel: removed' if new_adv is None else
+                     f'advisorModel: sets "advisorModel": {json.dumps(new_adv)}: the main model consults it '
+                     f"when it needs to, without a switch (its prompt cache stays)")
     old_pin, new_pin = _env(before, subagent_var), _env(after, subagent_var)
     if old_pin != new_pin:
         if new_pin is None:

@@ -136,7 +136,8 @@ def hook_commands(scripts: Optional[Path] = None, python: Optional[str] = None) 
 
 
 def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
-                 scripts: Optional[Path] = None, python: Optional[str] = None) -> Plan:
+                 scripts: Optional[Path] = None, python: Optional[str] = None,
+                 advisor: Optional[str] = None) -> Plan:
     """Plan merging our entries into the settings file, and the Explore agent."""
     plan = Plan(s.name)
     commands = hook_commands(scripts, python)
@@ -147,7 +148,8 @@ def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
 
     found = host_version.installed()
     skip = host_version.skipped_events(found)
-    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(s), record.get("added", ()), skip)
+    new_doc, added, notes = merge(doc, commands, mode, _user_model_elsewhere(s), record.get("added", ()), skip,
+                                  advisor)
     if skip:
         notes.append(f"{' and '.join(skip)} left out: Claude Code {host_version.name(found)} "
                      f"{'was not found on PATH' if found is None else 'does not have them'} (they need "
@@ -160,6 +162,8 @@ def plan_install(s: Scope, mode: str = "smart", follow: bool = False,
         "dirs": record.get("dirs") or missing_dirs(real),
         "mode": mode,
     }
+    if has_key(new_doc, "advisorModel") and "advisorModel" in entry["added"]:
+        entry["advisor"] = new_doc["advisorModel"]  # uninstall takes it out only while it is still this
     if real != s.settings:
         plan.notes.append(f"{s.settings} is a symlink: editing its target {real}")
     plan.edits.append(FileEdit(real, old, new_text, "Claude Code settings", mode=0o600 if old is None else None,
@@ -198,7 +202,8 @@ def plan_uninstall(s: Scope, follow: bool = False) -> Plan:
             original = parse(backup, backup_text)
         except SettingsError:
             original = None
-    new_doc, notes = unmerge(doc, record.get("added") if record else None, original)
+    new_doc, notes = unmerge(doc, record.get("added") if record else None, original,
+                             record.get("advisor") if record else None)
     drop_backup = False
     if same_order(new_doc, doc):
         new_text: Optional[str] = old
@@ -249,7 +254,8 @@ class ClaudeCode:
 
     def plan_install(self, options: Options) -> Plan:
         mode = "simple" if options.subagents == "haiku" else "smart"
-        return guarded(self.name, lambda: plan_install(scope(self.project, self.cwd), mode, options.follow_symlinks))
+        return guarded(self.name, lambda: plan_install(scope(self.project, self.cwd), mode, options.follow_symlinks,
+                                                       advisor=getattr(options, "advisor", None)))
 
     def plan_uninstall(self, options: Options) -> Plan:
         return guarded(self.name, lambda: plan_uninstall(scope(self.project, self.cwd), options.follow_symlinks))

@@ -6,6 +6,7 @@ What install adds (and uninstall removes, and nothing else):
   `<venv python> <hooks/NAME.py> || true` (fail open);
 - `statusLine`, only when the user has none (theirs is never replaced);
 - `"model": "sonnet"`, only when no model is set;
+- `advisorModel`, only with `--advisor MODEL` and when the user has none;
 - in mode "simple", `env.CLAUDE_CODE_SUBAGENT_MODEL=haiku` and
   `env.CLAUDE_CODE_SUBAGENT_MODEL_FORCE=1` (every subagent on haiku; this
   disables per-task routing). Claude Code after 2.1.197 lets a model the
@@ -33,11 +34,14 @@ from typing import Any, Optional
 
 from routing.claude.host import SUBAGENT_FORCE_VAR, SUBAGENT_MATCHER, SUBAGENT_MODEL_VAR
 from routing.core import paths
+from routing.core.tiers import tier_of_model
 from routing.edits.fileops import FileOpsError
 
 MARKER = "modelroute"
 SUBAGENT_ENV = SUBAGENT_MODEL_VAR
 DEFAULT_MODEL = "sonnet"
+ADVISOR_KEY = "advisorModel"
+NO_ADVISOR = "none"
 MODES = ("smart", "simple")
 
 # event -> (matcher or None, script, timeout seconds). Hooks must answer in
@@ -202,13 +206,14 @@ def _wanted_group(event: str, command: str) -> dict[str, Any]:
 
 def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
           user_model: Optional[str] = None, prev_added: Any = (),
-          skip: Any = ()) -> tuple[dict[str, Any], list[str], list[str]]:
+          skip: Any = (), advisor: Optional[str] = None) -> tuple[dict[str, Any], list[str], list[str]]:
     """Add our entries to a settings document.
 
     `user_model` is a model set elsewhere that should stop us setting one (the
     user file, for a project install); `prev_added` is what an earlier install
     added (so switching simple -> smart can take its env var out again); `skip`
-    names events the installed Claude Code does not know (our entries there go).
+    names events the installed Claude Code does not know (our entries there go);
+    `advisor` sets `advisorModel` (NO_ADVISOR takes ours out; None keeps it as it is).
     Returns (new doc, keys added, notes); keys taken out again are no longer in `new`.
     """
     if mode not in MODES:
@@ -265,6 +270,8 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
         new["model"] = DEFAULT_MODEL
         added.append("model")
 
+    _merge_advisor(new, advisor, "advisorModel" in prev_added, added, notes)
+
     env = new.get("env")
     current = env.get(SUBAGENT_ENV) if isinstance(env, dict) else None
     ours = current == "haiku" and f"env.{SUBAGENT_ENV}" in prev_added
@@ -301,8 +308,36 @@ def merge(doc: dict[str, Any], commands: dict[str, str], mode: str = "smart",
     return new, added, notes
 
 
+def _merge_advisor(new: dict[str, Any], advisor: Optional[str], ours: bool, added: list[str],
+                   notes: list[str]) -> None:
+    """`advisorModel`: the model Claude Code's server-side advisor tool consults. The main
+    model stays (and so does its prompt cache); it asks the advisor when it needs to."""
+    if advisor is None:
+        return
+    have = new.get(ADVISOR_KEY)
+    if advisor == NO_ADVISOR:
+        if ours and ADVISOR_KEY in new:
+            del new[ADVISOR_KEY]
+        elif have is not None:
+            notes.append(f'kept your "{ADVISOR_KEY}": {json.dumps(have)} (not modelroute\'s)')
+        return
+    if tier_of_model(advisor) is None:
+        raise SettingsError(f"--advisor {advisor!r} names no Claude model (opus, sonnet, haiku, fable or a full id). "
+                            f"Nothing was changed")
+    if have is not None and not ours:
+        if have != advisor:
+            notes.append(f'kept your "{ADVISOR_KEY}": {json.dumps(have)}; change it yourself to use {advisor}')
+        return
+    if have != advisor:
+        new[ADVISOR_KEY] = advisor
+        if not ours:
+            added.append(ADVISOR_KEY)
+    notes.append(f'"{ADVISOR_KEY}": "{advisor}": the main model can consult {advisor} without a switch, so its '
+                 f"prompt cache stays (where Claude Code's advisor feature is on for your account)")
+
+
 def unmerge(doc: dict[str, Any], added: Optional[list[str]] = None,
-            original: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], list[str]]:
+            original: Optional[dict[str, Any]] = None, advisor: Optional[str] = None) -> tuple[dict[str, Any], list[str]]:
     """Remove our entries. `added` (from the install record) and `original` (the backup)
     say which keys and containers we introduced; without either, empty containers go."""
     new = copy.deepcopy(doc)
@@ -340,6 +375,9 @@ def unmerge(doc: dict[str, Any], added: Optional[list[str]] = None,
             del new["model"]
         elif introduced("model") is None and new["model"] == DEFAULT_MODEL:
             notes.append(f'left "model": "{DEFAULT_MODEL}" (cannot tell whether modelroute set it)')
+
+    if ADVISOR_KEY in new and introduced(ADVISOR_KEY) and (advisor is None or new[ADVISOR_KEY] == advisor):
+        del new[ADVISOR_KEY]  # ours, unless changed since (Claude Code's /advisor writes it too)
 
     env = new.get("env")
     if isinstance(env, dict):

@@ -35,12 +35,15 @@ def interactive() -> bool:
 @click.option("--prompt/--no-prompt", default=None,
               help="Shell: show the routed tier and escalations in your prompt (bash PS1, zsh RPROMPT, "
                    "fish_right_prompt), or take that out. Asked at a terminal when not given.")
+@click.option("--advisor", metavar="MODEL", default=None,
+              help="Claude Code: set advisorModel (e.g. opus), so the main model can consult it without a "
+                   "switch (its prompt cache stays). --advisor none takes modelroute's out again.")
 @click.option("--dry-run", is_flag=True, help="Show a unified diff of every file it would change; write nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before writing (the default when stdin is not a terminal).")
 @click.option("--follow-symlinks", is_flag=True, help="Edit the file a symlinked rc or settings file points to.")
 def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: bool, no_codex: bool,
             login_shell: Optional[str], project: bool, subagents: Optional[str], mode: Optional[str],
-            prompt: Optional[bool], dry_run: bool, yes: bool, follow_symlinks: bool) -> None:
+            prompt: Optional[bool], advisor: Optional[str], dry_run: bool, yes: bool, follow_symlinks: bool) -> None:
     """Wire modelroute into Claude Code, your shell and Codex; print Cursor's settings.
 
     With no target flag it wires everything it finds: Claude Code when
@@ -92,7 +95,7 @@ def command(claude: bool, shell: bool, codex: bool, no_claude: bool, no_shell: b
         return
     wiring_shell = any(t.name == "shell" for t in targets)
     shell_name = login_shell or (detect.detect() if wiring_shell else None)
-    options = Options(load_config(project=False), follow_symlinks, subagents, shell_name, prompt)
+    options = Options(load_config(project=False), follow_symlinks, subagents, shell_name, prompt, advisor)
     plans = installer.plan_install(targets, options)
     asking = not yes and not dry_run and interactive()
     # Extras are offered along with a real change, not on every no-op run of an installed set-up.

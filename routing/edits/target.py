@@ -21,12 +21,13 @@ class Options:
     """What the user asked for, handed to every target alike (each reads what concerns it)."""
 
     def __init__(self, config: Any = None, follow_symlinks: bool = False, subagents: str = "routed",
-                 shell: Optional[str] = None, prompt: Optional[bool] = None) -> None:
+                 shell: Optional[str] = None, prompt: Optional[bool] = None, advisor: Optional[str] = None) -> None:
         self.config = config
         self.follow_symlinks = follow_symlinks
         self.subagents = subagents  # Claude Code: "routed" per task, or "haiku" for every subagent
         self.shell = shell  # the shell to wire; None when it is not one we support
         self.prompt = prompt  # the shell's prompt segment: add (True), take out (False), keep as is (None)
+        self.advisor = advisor  # Claude Code's advisorModel: a model, "none" to take ours out, None to keep
 
 
 class Offer:

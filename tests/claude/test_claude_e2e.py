@@ -589,3 +589,30 @@ def test_pre_model_switch_denies_a_needless_switch_only_in_enforce_mode(claude: 
             assert out.get("error_code") == "blocked_by_hook", out
             assert "re-reads this conversation uncached (180k tokens, about $0.90)" in out["error"], out
             assert models == ["sonnet", "sonnet"], models
+
+
+# -- advisorModel ---------------------------------------------------------------------------------
+
+def advisor_tools(api: FakeAnthropic) -> list[dict[str, Any]]:
+    return [t for b in api.messages() for t in b.get("tools") or () if str(t.get("type", "")).startswith("advisor")]
+
+
+def test_the_advisor_option_adds_the_advisor_tool_and_keeps_the_main_model(claude: Claude, isolated_home: Path,
+                                                                          project: Path) -> None:
+    """What `--advisor opus` changes in the requests: one server-side tool naming opus; the main
+    model (and its cache) stay. Claude Code offers the tool only where its advisor feature is on
+    for the account (a server-side flag); offline, its documented env override turns it on."""
+    feature = {"CLAUDE_CODE_ENABLE_EXPERIMENTAL_ADVISOR_TOOL": "1"}
+    route_install(claude, isolated_home, project, "--advisor", "opus")
+    with FakeAnthropic() as api:
+        run_claude(claude, api, isolated_home, project, "Rename foo to bar in utils.py.", **feature)
+        tools = advisor_tools(api)
+        models = {tier_of_model(str(b.get("model"))) for b in api.messages()}
+    assert models == {"sonnet"}, models
+    assert tools and {t["name"] for t in tools} == {"advisor"}, tools
+    assert {tier_of_model(t["model"]) for t in tools} == {"opus"}, tools
+    subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
+                   cwd=project, capture_output=True, timeout=60, check=True)
+    with FakeAnthropic() as api:
+        run_claude(claude, api, isolated_home, project, "Rename foo to bar in utils.py.", **feature)
+        assert advisor_tools(api) == []

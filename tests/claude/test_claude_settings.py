@@ -666,3 +666,48 @@ def test_an_older_or_unknown_claude_code_gets_no_model_switch_hooks(isolated_hom
     events = set(json.loads(p.read_text())["hooks"])
     assert not events & {"PreModelSwitch", "PostModelSwitch"} and {"UserPromptSubmit", "PreToolUse"} <= events
     assert "PreModelSwitch and PostModelSwitch left out" in out
+
+
+# -- advisorModel ---------------------------------------------------------------------------------
+
+def test_advisor_is_offered_with_a_diff_and_taken_out_cleanly(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home)
+    code, out = route("install", "--claude", "--advisor", "opus", "--dry-run")
+    assert code == 0 and '+  "advisorModel": "opus"' in out and p.read_text() == REALISTIC, out
+    code, out = route("install", "--claude", "--advisor", "opus")
+    assert code == 0 and json.loads(p.read_text())["advisorModel"] == "opus", out
+    assert "without a switch" in out
+    before = p.read_text()
+    assert route("install", "--claude", "--advisor", "opus")[0] == 0 and p.read_text() == before  # idempotent
+    assert route("install", "--claude")[0] == 0 and json.loads(p.read_text())["advisorModel"] == "opus"  # kept
+    route("uninstall", "--claude")
+    assert p.read_text() == REALISTIC  # byte for byte
+
+
+def test_advisor_none_takes_ours_out_and_leaves_the_users_own(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home, "{}")
+    route("install", "--claude", "--advisor", "opus")
+    route("install", "--claude", "--advisor", "none")
+    assert "advisorModel" not in json.loads(p.read_text())
+    p.write_text(json.dumps({"advisorModel": "sonnet"}))
+    code, out = route("install", "--claude", "--advisor", "opus")
+    assert json.loads(p.read_text())["advisorModel"] == "sonnet" and "kept your" in out
+    route("install", "--claude", "--advisor", "none")
+    route("uninstall", "--claude")
+    assert json.loads(p.read_text()) == {"advisorModel": "sonnet"}
+
+
+def test_an_advisor_changed_since_install_survives_uninstall(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home, "{}")
+    route("install", "--claude", "--advisor", "opus")
+    doc = json.loads(p.read_text())
+    doc["advisorModel"] = "fable"  # the user's /advisor
+    p.write_text(json.dumps(doc))
+    route("uninstall", "--claude")
+    assert json.loads(p.read_text()).get("advisorModel") == "fable"
+
+
+def test_an_advisor_that_names_no_model_is_refused(isolated_home: Path, hooks: Path) -> None:
+    p = write_settings(isolated_home, "{}")
+    code, out = route("install", "--claude", "--advisor", "gpt-5")
+    assert code != 0 and "names no Claude model" in out and p.read_text() == "{}"
