@@ -362,7 +362,7 @@ def _by_rules(rules: RuleSet, question: str, paste: str, context: Optional[Conte
 
     sig = _find(rules, question)
     prev = context.prev_kind if context is not None else None
-    trace.update(signals=dict(sig.hits), initial=sorted(sig.initial), n_tokens=sig.n_tokens,
+    trace.update(signals=sig.hits, initial=list(sig.initial), n_tokens=sig.n_tokens,
                  question=_is_question(question), paste=paste, session=session, prev=prev)
     # Complaints first: "sigue fallando" opens with a word that also means "go on".
     if _is_escalation(sig, question) and not ("continue" in sig and "dissatisfied" not in sig):

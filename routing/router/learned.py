@@ -116,10 +116,12 @@ def buckets(text: str) -> set[int]:
     end as words), each character pair of a word outside ASCII."""
     out: set[int] = set()
     prev = _EDGE
+    cache = _word_cache
     for w in words(text):
-        h, own = _word(w)
+        hit = cache.get(w)
+        h, own = hit if hit is not None else _word(w)
         out.update(own)
-        out.add(_pair(prev, h))
+        out.add(((prev * 1000003) ^ h ^ 0x5BD1E995) & _MASK)  # _pair, inlined: it runs per word
         prev = h
     if prev != _EDGE:
         out.add(_pair(prev, _EDGE))
@@ -133,6 +135,8 @@ class Model:
 
     def __init__(self, spec: dict, weights: bytes) -> None:
         self.labels = tuple(spec["labels"])
+        if self.labels != LABELS:
+            raise ValueError(f"model labels {self.labels} are not {LABELS}")
         self.bias = [float(b) for b in spec["bias"]]
         self.weights = {name: [float(x) for x in w] for name, w in spec["weights"].items()}
         self.scales = [float(s) for s in spec["bucket_scales"]]
@@ -149,16 +153,21 @@ class Model:
 
     def scores(self, named: dict[str, float], text: str) -> list[float]:
         """Per-label scores: the bias, the named features' weights, the words' columns."""
-        out = list(self.bias)
+        b0, b1, b2, b3, b4 = self.bias
         weights = self.weights
         for name, x in named.items():
             w = weights.get(name)
             if w is not None:
-                out = [o + wi * x for o, wi in zip(out, w)]
+                b0 += w[0] * x
+                b1 += w[1] * x
+                b2 += w[2] * x
+                b3 += w[3] * x
+                b4 += w[4] * x
+        out = [b0, b1, b2, b3, b4]
         found = buckets(text)
         if found:
-            norm = math.sqrt(len(found))
-            out = [o + sum(map(col.__getitem__, found)) * s / norm for o, col, s in zip(out, self.columns, self.scales)]
+            inv = 1.0 / math.sqrt(len(found))
+            out = [o + sum(map(col.__getitem__, found)) * s * inv for o, col, s in zip(out, self.columns, self.scales)]
         return out
 
     def parts(self, named: dict[str, float], text: str) -> dict[str, list[float]]:
@@ -300,16 +309,16 @@ def weigh(decision: Decision, rule: dict, question: str, paste: str, session: "s
     if m is None:
         return decision
     raw = m.scores(named_features(rule, question, paste), question)
+    if not possible("escalate", rule):
+        raw[m.labels.index("escalate")] = -1e9
     best = runner = -1
     for i, x in enumerate(raw):
-        if not possible(m.labels[i], rule):
-            continue
         if best < 0 or x > raw[best]:
             best, runner = i, best
         elif runner < 0 or x > raw[runner]:
             runner = i
     top = raw[best]
-    total = sum(math.exp(x - top) for i, x in enumerate(raw) if possible(m.labels[i], rule))
+    total = sum(math.exp(x - top) for x in raw)
     p_best, p_runner = 1.0 / total, math.exp(raw[runner] - top) / total
     label = m.labels[best]
     ruled = decision.tier if decision.kind == "task" else decision.kind
