@@ -2,7 +2,7 @@
 
 Runs, interleaved in the same session on the same interpreter:
   baseline        python -c pass
-  floor           python -c 'import re' (the classifier needs re: the prompt hook's floor)
+  reference       python -c 'import re' (what importing re costs: the prompt hook must not need it)
   prompt hook     python hooks/user_prompt_submit.py  < a UserPromptSubmit payload
 and prints each median and its ratio to the baseline (target: <= 1.5x).
 Each run uses a throwaway HOME and XDG dirs, so state writes are real (the

@@ -10,14 +10,55 @@ TAIL_BYTES are read, so a long session costs the same as a short one.
 from __future__ import annotations
 
 import os
-import re
 
 from routing.core import fastjson, safeio
 from routing.core.tiers import tier_of_model
 
 TAIL_BYTES = 64 * 1024
-_MODEL_ARGS = re.compile(r"<command-args>\s*([^<]*?)\s*</command-args>")
-_MODEL_SET = re.compile(r"<local-command-stdout>\s*Set model to (?:\x1b\[[0-9;]*m)?([^\x1b<(]+)")
+# What a `/model X` leaves in the transcript, as regexes (group 1: the model). The hook
+# runs before every prompt and must not wait for `re`: command_args and model_set find
+# the same text (the tests hold them to these patterns).
+MODEL_ARGS = r"<command-args>\s*([^<]*?)\s*</command-args>"
+MODEL_SET = r"<local-command-stdout>\s*Set model to (?:\x1b\[[0-9;]*m)?([^\x1b<(]+)"
+_ARGS, _ARGS_END = "<command-args>", "</command-args>"
+_STDOUT, _SET = "<local-command-stdout>", "Set model to "
+
+
+def command_args(content: str) -> str | None:
+    """Group 1 of MODEL_ARGS: the first `<command-args>` closed before any other tag, stripped."""
+    at = content.find(_ARGS)
+    while at >= 0:
+        start = at + len(_ARGS)
+        end = content.find("<", start)
+        if end >= 0 and content.startswith(_ARGS_END, end):
+            return content[start:end].strip()
+        at = content.find(_ARGS, at + 1)
+    return None
+
+
+def model_set(content: str) -> str | None:
+    """Group 1 of MODEL_SET: what follows the first "Set model to " of a command's output,
+    after one colour code, up to the next escape, tag or parenthesis."""
+    at = content.find(_STDOUT)
+    while at >= 0:
+        i = at + len(_STDOUT)
+        while i < len(content) and content[i].isspace():
+            i += 1
+        if content.startswith(_SET, i):
+            i += len(_SET)
+            if content.startswith("\x1b[", i):
+                j = i + 2
+                while j < len(content) and content[j] in "0123456789;":
+                    j += 1
+                if content.startswith("m", j):
+                    i = j + 1
+            j = i
+            while j < len(content) and content[j] not in "\x1b<(":
+                j += 1
+            if j > i:
+                return content[i:j]
+        at = content.find(_STDOUT, at + 1)
+    return None
 
 
 def read_tail(path: str, limit: int = TAIL_BYTES) -> list[str]:
@@ -79,13 +120,13 @@ def _model_of(entry: dict) -> str | None:
     if not isinstance(content, str):
         return None
     if "<command-name>/model</command-name>" in content:
-        m = _MODEL_ARGS.search(content)
-        if m and tier_of_model(m.group(1)):
-            return m.group(1)
+        model = command_args(content)
+        if model and tier_of_model(model):
+            return model
     elif "<local-command-stdout>" in content and "Set model to" in content:
-        m = _MODEL_SET.search(content)
-        if m and tier_of_model(m.group(1).strip()):
-            return m.group(1).strip()
+        model = model_set(content)
+        if model and tier_of_model(model.strip()):
+            return model.strip()
     return None
 
 

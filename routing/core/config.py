@@ -14,7 +14,6 @@ config file never stands between a user and their prompt.
 from __future__ import annotations
 
 import os
-import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-up time
@@ -112,6 +111,8 @@ def _toml_loads(text: str) -> dict[str, Any]:
 
 
 def line_of(text: str, key: str) -> Optional[int]:
+    import re  # only to report a mistake: the hooks load config files without it
+
     leaf = re.escape(key.split(".")[-1])
     pat = re.compile(rf"^\s*(?:\[+\s*)?(?:[\w.\"-]*\.)?\"?{leaf}\"?\s*(?:=|\]|\.)", re.M)
     m = pat.search(text)
@@ -247,6 +248,8 @@ def _check_regex(fail: Any, key: str, rx: Any, strict: bool = True) -> None:
         fail(key, "regex entries are strings or {pattern, needs} tables")
     if not strict:
         return
+    import re  # the CLI's strict load; the hooks return above
+
     # Syntax only, with the file's line (the CLI): the router compiles the pattern on RE2
     # (routing.router.user_regex), and what RE2 refuses `route config check` reports.
     try:
@@ -310,6 +313,8 @@ def _read_layer(path: Path, strict: bool) -> dict[str, Any]:
     try:
         layer = _toml_loads(text)
     except Exception as e:  # tomllib.TOMLDecodeError; message carries line and column
+        import re
+
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None) from None
     _validate(path, text, layer, strict)  # lenient loads (the hooks) skip compiling patterns twice

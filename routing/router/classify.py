@@ -17,13 +17,13 @@ No I/O happens here; the rule set is compiled once by `routing.router.rules`.
 
 from __future__ import annotations
 
-import re
-
 from routing.core.tiers import TIERS, rank, step_up
 from routing.router import prompt_text
 from routing.router import learned as _learned
 from routing.router.decision import Context, Decision
-from routing.router.rules import TOKEN, LazyPattern, RuleSet, default_rules
+from routing.router.names import mask as mask_names
+from routing.router.rules import RuleSet, default_rules
+from routing.router.textscan import word_spans, words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
@@ -64,41 +64,6 @@ _BOUNDARY = frozenset(".!?;:,\n(")
 # A word glued to these is part of a path or identifier ("/search",
 # "scheduler/lock.go", "`find`"), not something the user asks for.
 _GLUE_BEFORE = frozenset("/.@\\#$_")
-# Paths, file names, calls and CLI flags name things; their words ("/search",
-# "docs/adr/0007-event-sourcing.md", "-race", "zod .strip()") are not what the
-# user asks for. Each pattern runs only if its telltale character is present,
-# and starts only where a name can start, so masking stays linear.
-_EXTENSIONS = (
-    "py pyi ts tsx js jsx mjs go rs java kt rb php cs c cc cpp h hpp swift md rst txt "
-    "yml yaml json toml tf sh sql cfg ini lock xml html css scss proto gradle"
-).split()
-_EXTENSION_SET = frozenset(_EXTENSIONS)
-
-
-def _has_file_name(low: str) -> bool:
-    i = low.find(".")
-    while i >= 0:
-        j = i + 1
-        while j < len(low) and low[j].isalnum():
-            j += 1
-        if low[i + 1 : j] in _EXTENSION_SET:
-            return True
-        i = low.find(".", j)
-    return False
-
-
-# (cheap test, pattern): the pattern (and its compilation, on a hook's only
-# prompt) is needed only when the test says a name can be there.
-_NAME_PATTERNS = (
-    (lambda low: "/" in low, LazyPattern(r"(?<![\w.@~-])[\w.@~-]*/[\w./@~-]*(?:\(\))?")),
-    (lambda low: "()" in low, LazyPattern(r"(?<![\w.-])[\w.-]*\w\(\)")),
-    (_has_file_name, LazyPattern(r"(?<![\w-])[\w-]+\.(?:" + "|".join(_EXTENSIONS) + r")\b")),
-    (
-        lambda low: low[:1] == "-" or " -" in low or "`-" in low or "(-" in low,
-        LazyPattern(r"(?<![\w-])--?[a-z][\w-]*"),
-    ),
-)
-
 
 
 class _Signals:
@@ -117,22 +82,13 @@ class _Signals:
         return name in self.first
 
 
-def _mask_names(low: str) -> str:
-    # Same length, and a word character, so offsets hold and no clause
-    # boundary appears where a name was ("does zod .strip() drop ...").
-    for may_hold, pattern in _NAME_PATTERNS:
-        if may_hold(low):
-            low = pattern.sub(lambda m: "_" * len(m.group(0)), low)
-    return low
-
-
 def _find(rules: RuleSet, question: str) -> _Signals:
-    low = _mask_names(question.lower())
-    toks = TOKEN.findall(low)
+    low = mask_names(question.lower())
+    toks = words(low)
     out = _Signals()
     out.n_tokens = n = len(toks)
     phrases, lengths = rules.phrases, rules.lengths
-    spans: "list[re.Match[str]]" = []
+    spans: list[tuple[int, int]] = []
     stems = rules.stems
     for i in range(n):
         tried = lengths.get(toks[i])
@@ -143,11 +99,10 @@ def _find(rules: RuleSet, question: str) -> _Signals:
                 continue
             tried = (1,)
         if not spans:  # offsets are needed only once some phrase may start
-            spans = list(TOKEN.finditer(low))
-        start = spans[i].start()
+            spans = word_spans(low)
+        start, end = spans[i]
         if start and low[start - 1] in _GLUE_BEFORE:
             continue
-        end = spans[i].end()
         if low[end : end + 1] == "/":
             continue
         # Longest phrase first. Intents and topics each take only their
@@ -186,7 +141,7 @@ def _find(rules: RuleSet, question: str) -> _Signals:
                 out.hits[name] = out.hits.get(name, 0) + 1
                 if name not in out.first:
                     out.first[name] = start
-                    out.first_end[name] = spans[i + j - 1].end()
+                    out.first_end[name] = spans[i + j - 1][1]
             got_intent = got_intent or took_intent
             got_topic = got_topic or took_topic
             if got_intent and got_topic:
@@ -229,9 +184,9 @@ def _opens_at(low: str, pos: int) -> bool:
     return not before or before[-1] in _BOUNDARY
 
 
-def _opens_clause(low: str, toks: list[str], spans: "list[re.Match[str]]", i: int) -> bool:
+def _opens_clause(low: str, toks: list[str], spans: list[tuple[int, int]], i: int) -> bool:
     while i > 0:
-        if any(c in _BOUNDARY for c in low[spans[i - 1].end() : spans[i].start()]):
+        if any(c in _BOUNDARY for c in low[spans[i - 1][1] : spans[i][0]]):
             return True
         if toks[i - 1] not in _LEAD_INS:
             return False
@@ -584,7 +539,7 @@ def _apply_user_rules(rules: RuleSet, question: str, decision: Decision) -> Deci
     if not rules.user_rules:
         return decision
     low = question.lower()
-    toks = TOKEN.findall(low)
+    toks = words(low)
     grams = {tuple(toks[i : i + n]) for n in range(1, 5) for i in range(len(toks) - n + 1)}
     for rule in rules.user_rules:
         hit = (

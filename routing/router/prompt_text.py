@@ -9,23 +9,27 @@ multi-megabyte prompt costs the same as a long one.
 
 from __future__ import annotations
 
-import re
-
-from routing.router.rules import LazyPattern
+from routing.router.rules import MULTILINE, LazyPattern
 
 HEAD = 12_000
 TAIL = 2_000
 MAX_QUESTION = 4_000
 
-_FENCE = LazyPattern(r"```.*?(?:```|\Z)", re.S)
+# What marks pasted material, as regexes. FENCE and DIFF are matched by the plain
+# string code of _fences and _is_diff (a hook must not wait for `re`; the tests
+# hold them to these patterns); TRACE is searched only when _may_be_trace says it can match.
+FENCE = r"```.*?(?:```|\Z)"  # DOTALL
+DIFF = r"^(?:diff --git|--- a/|\+\+\+ b/|@@ -\d)"  # MULTILINE
 # Line-anchored, so code that merely names an exception class is not a trace.
 _TRACE = LazyPattern(
     r"Traceback \(most recent|^\s*(?:[\w.$]+(?:Error|Exception)\b(?::|\s*$)|error(?:\[E\d+\])?:|panic:|"
     r"fatal:|FAILED\b|E\s{2,})|^\s+at [\w$.<>/]+[(:]|Failed to compile|\bundefined:|Segmentation fault|"
     r"^Caused by:|^\s*File \"[^\"]+\", line \d+",
-    re.M,
+    MULTILINE,
 )
-_DIFF = LazyPattern(r"^(?:diff --git|--- a/|\+\+\+ b/|@@ -\d)", re.M)
+# A literal every match of _TRACE holds, besides "E" before two spaces and "at " after one.
+_TRACE_WORDS = ("Traceback (most recent", "Error", "Exception", "error:", "error[", "panic:", "fatal:", "FAILED",
+                "Failed to compile", "undefined:", "Segmentation fault", "Caused by:", 'File "')
 _PASTE_START = (">", "$ ", "# ", "+", "-", "@@", "at ", "File \"", "Traceback", "|", "//", "/*", "*", "#!", "<", "{", "}", "[", "]", "=>")
 _SYMBOLS = frozenset("{}[]();=<>$#|\\\"`*:")
 
@@ -60,6 +64,50 @@ def _continues_paste(line: str) -> bool:
     return line[:1].isspace() or any(c.isdigit() for c in s) and any(c in s for c in ":=|")
 
 
+def _fences(prompt: str, pasted: list[str]) -> str:
+    """`re.sub(FENCE, "\\n", prompt, flags=DOTALL)`, keeping each fenced block in `pasted`:
+    from a ``` to the next one, or to the end."""
+    out = []
+    at = 0
+    start = prompt.find("```")
+    while start >= 0:
+        close = prompt.find("```", start + 3)
+        end = len(prompt) if close < 0 else close + 3
+        out.append(prompt[at:start])
+        out.append("\n")
+        pasted.append(prompt[start:end])
+        at = end
+        start = prompt.find("```", end)
+    out.append(prompt[at:])
+    return "".join(out)
+
+
+def _is_diff(blob: str) -> bool:
+    """Does DIFF occur: a line opening with a diff header or a hunk?"""
+    for line in blob.split("\n"):  # MULTILINE's ^: the start and after each "\n"
+        if line[:1] in "d-+@" and (line.startswith(("diff --git", "--- a/", "+++ b/"))
+                                   or line.startswith("@@ -") and line[4:5].isdecimal()):
+            return True
+    return False
+
+
+def _may_be_trace(blob: str) -> bool:
+    """False when _TRACE cannot match: none of the literals its branches need."""
+    if any(w in blob for w in _TRACE_WORDS):
+        return True
+    i = blob.find("E")
+    while i >= 0:
+        if blob[i + 1 : i + 2].isspace() and blob[i + 2 : i + 3].isspace():
+            return True
+        i = blob.find("E", i + 1)
+    i = blob.find("at ", 1)
+    while i >= 0:
+        if blob[i - 1].isspace():
+            return True
+        i = blob.find("at ", i + 1)
+    return False
+
+
 def split(prompt: str) -> tuple[str, str]:
     """Return (question, paste_kind); paste_kind is '', 'code', 'trace' or 'diff'."""
     if len(prompt) > HEAD + TAIL:
@@ -67,12 +115,7 @@ def split(prompt: str) -> tuple[str, str]:
     if "\x00" in prompt:
         prompt = prompt.replace("\x00", " ")
     pasted: list[str] = []
-
-    def _cut(m: "re.Match[str]") -> str:
-        pasted.append(m.group(0))
-        return "\n"
-
-    text = _FENCE.sub(_cut, prompt) if "```" in prompt else prompt
+    text = _fences(prompt, pasted) if "```" in prompt else prompt
     question: list[str] = []
     first = True
     in_paste = False
@@ -94,9 +137,9 @@ def split(prompt: str) -> tuple[str, str]:
     if not pasted:
         return q, ""
     blob = "\n".join(pasted)
-    if _DIFF.search(blob):
+    if _is_diff(blob):
         kind = "diff"
-    elif _TRACE.search(blob):
+    elif _may_be_trace(blob) and _TRACE.search(blob):
         kind = "trace"
     else:
         kind = "code"

@@ -3,65 +3,122 @@
 Phrases are matched as token n-grams through a dict rather than as one large
 regex alternation: Python's `re` tries every branch at every position, and
 the router has to sustain tens of thousands of prompts a second.
+
+The hooks classify one prompt per process and must not pay for `re` (~6 ms
+to import) on an ordinary prompt: words come from routing.router.textscan, and
+a rules.json regex is compiled, importing `re`, only when its gates open
+(`needs`, `needs_words`, `requires`, see LazyPattern) and no plain-string
+version of it exists (routing.router.plain_patterns).
 """
 
 from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
 
 from routing.core import blobcache, fastjson, paths
 from routing.core.tiers import TIERS
+from routing.router import textscan
+from routing.router.plain_patterns import PLAIN
+from routing.router.textscan import fold, has_digit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
+    import re
     from typing import Any, Iterable, Mapping
 
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
-CACHE_LAYOUT = 3  # bump when RuleSet._STATE changes
+CACHE_LAYOUT = 4  # bump when RuleSet._STATE changes
 STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
-TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+# re's flag values (re.IGNORECASE, re.MULTILINE, re.DOTALL), so patterns can be declared without importing it.
+IGNORECASE, MULTILINE, DOTALL = 2, 8, 16
+
+
+def meets(requires: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Does `text` hold something of every group? An entry is a substring, `^x` for x opening
+    a line, or `\\d` for any digit."""
+    for group in requires:
+        for need in group:
+            if need == "\\d":
+                if has_digit(text):
+                    break
+            elif need[:1] == "^":
+                if text.startswith(need[1:]) or "\n" + need[1:] in text:
+                    break
+            elif need in text:
+                break
+        else:
+            return False
+    return True
+
+
+class Found:
+    """Where a plain-string matcher found its pattern: the part of re.Match the router reads."""
+
+    __slots__ = ("_start", "_end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
 
 
 class LazyPattern:
-    """A regex compiled on first use.
+    """A regex compiled on first use, and only when the text may hold a match.
 
     A hook process classifies one prompt and most patterns sit behind gates
-    that never open for it; compiling them all up front (re's compiler is
-    pure Python) would cost more than the classification. A pattern that
-    fails to compile matches nothing: classify() must never raise.
+    that never open for it; compiling them up front (re's compiler is pure
+    Python, and importing re costs the hook more than classifying) would
+    cost more than the classification. `requires` (see `meets`) is a
+    condition every match meets, checked first; a pattern with a plain-string
+    version in routing.router.plain_patterns never compiles at all. Under
+    IGNORECASE both see the text through textscan.fold. A pattern that fails
+    to compile matches nothing: classify() must never raise.
     """
 
-    __slots__ = ("source", "flags", "_rx")
+    __slots__ = ("source", "flags", "requires", "_plain", "_rx")
 
-    def __init__(self, source: str, flags: int = 0) -> None:
+    def __init__(self, source: str, flags: int = 0, requires: Iterable[Iterable[str]] = ()) -> None:
         self.source = source
         self.flags = flags
+        self.requires = tuple(tuple(g) for g in requires)
+        self._plain = PLAIN.get((source, flags))
         self._rx: "re.Pattern[str] | None | bool" = None
 
     def _get(self) -> "re.Pattern[str] | None":
         if self._rx is None:
+            import re
+
             try:
                 self._rx = re.compile(self.source, self.flags)
             except re.error:
                 self._rx = False
         return self._rx or None
 
-    def search(self, text: str) -> "re.Match[str] | None":
+    def search(self, text: str) -> "re.Match[str] | Found | None":
+        if self.requires or self._plain is not None:
+            seen = fold(text) if self.flags & IGNORECASE else text
+            if self.requires and not meets(self.requires, seen):
+                return None
+            if self._plain is not None:
+                span = self._plain(seen)
+                return None if span is None else Found(*span)
         rx = self._get()
         return rx.search(text) if rx else None
 
-    def sub(self, repl: Any, text: str) -> str:
-        rx = self._get()
-        return rx.sub(repl, text) if rx else text
-
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(TOKEN.findall(text.lower()))
+    return tuple(textscan.words(text.lower()))
 
 
 class UserRule:
@@ -99,9 +156,9 @@ class RuleSet:
         self.reasons: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.substrings: list[tuple[str, str]] = []
-        # (pattern, signal, gate substrings, gate words, from a config file):
+        # (pattern, signal, gate substrings, gate words, from a config file, requires):
         # the pattern is tried only when its gate meets the text (no gate: always).
-        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool]] = []
+        specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool, tuple]] = []
         grouped: dict[tuple[str, ...], list[str]] = {}
         for name, spec in signals.items():
             self.reasons[name] = str(spec.get("reason", name))
@@ -119,16 +176,17 @@ class RuleSet:
                     needs = tuple(str(x).lower() for x in r.get("needs", ()))
                     words = tuple(str(x).lower() for x in r.get("needs_words", ()))
                     user = bool(r.get(_USER))
+                    requires = tuple(tuple(str(x) for x in g) for g in r.get("requires", ()))
                 else:
-                    pattern, needs, words, user = str(r), (), (), False
-                specs.append((pattern, name, needs, words, user))
+                    pattern, needs, words, user, requires = str(r), (), (), False, ()
+                specs.append((pattern, name, needs, words, user, requires))
         self.phrases = {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
         self.regex_specs = specs
         self.rule_specs = [dict(r) for r in rules]
         # Every gate once: a prompt is searched for each substring just once,
         # and word gates are a set intersection with the prompt's words.
-        self.gates = tuple(sorted({g for _, _, needs, _, _ in specs for g in needs}))
-        self.word_gates = frozenset(w for _, _, _, words, _ in specs for w in words)
+        self.gates = tuple(sorted({g for _, _, needs, _, _, _ in specs for g in needs}))
+        self.word_gates = frozenset(w for _, _, _, words, _, _ in specs for w in words)
         # first word -> the lengths of phrases starting with it, longest first
         by_first: dict[str, set[int]] = {}
         for k in self.phrases:
@@ -145,9 +203,9 @@ class RuleSet:
         # (pattern, signal, gate): the pattern is tried only when the gate
         # (substrings, and words marked "w:") meets the text; no gate: always.
         self.regexes = [
-            (_user_pattern(p, f"signals.{name}") if user else LazyPattern(p, re.I | re.M), name,
-             frozenset(needs) | frozenset(f"w:{w}" for w in words))
-            for p, name, needs, words, user in self.regex_specs
+            (_user_pattern(p, f"signals.{name}") if user else LazyPattern(p, IGNORECASE | MULTILINE, requires),
+             name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
+            for p, name, needs, words, user, requires in self.regex_specs
         ]
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
 

@@ -50,6 +50,51 @@ def test_hooks_import_nothing_heavy(script: str, payload: dict) -> None:
     assert not mods & NEVER, sorted(mods & NEVER)
 
 
+# Ordinary prompts: plain words, a path and a file name, a flag, a call, a fenced paste, a number,
+# another language. Each must be routed without `re` (~6 ms to import) and without `json`.
+ORDINARY_PROMPTS = [
+    "find the race condition in the job scheduler and explain why it only happens under load",
+    "rename getUser to fetchUser in src/api/users.ts and update the callers",
+    "why does `pytest -x` stop at test_login.py? explain the fixture order",
+    "what does os.path.join() do with an absolute second argument?",
+    "fix this:\n```python\ndef f(x):\n    return x +\n```",
+    "since the ORM bump the nightly import takes 3x longer, about 40 minutes now",
+    "ok, go ahead",
+    "¿por qué falla el build en CI pero no en local?",
+]
+
+
+@pytest.mark.parametrize("prompt", ORDINARY_PROMPTS)
+def test_an_ordinary_prompt_is_routed_without_the_regex_engine_or_the_json_package(prompt: str, tmp_path) -> None:
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_bytes((SAMPLES / "transcript-main.jsonl").read_bytes())
+    payload = prompt_payload(prompt, transcript=str(transcript), cwd=str(tmp_path))
+    stdin = json.dumps(payload).encode()
+    first = imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)  # builds the rules cache
+    assert "routing.router.classify" in first
+    mods = imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)
+    assert "routing.router.classify" in mods  # the probe works
+    assert not mods & (NEVER | {"re", "json"}), sorted(mods & (NEVER | {"re", "json"}))
+
+
+def test_a_model_switch_in_the_transcript_needs_no_regex_engine(tmp_path) -> None:
+    lines = [
+        {"type": "user", "uuid": "u1", "message": {"role": "user", "content":
+            "<command-name>/model</command-name>\n<command-message>model</command-message>\n"
+            "<command-args>opus</command-args>"}},
+        {"type": "user", "uuid": "u2", "message": {"role": "user", "content":
+            "<local-command-stdout>Set model to \x1b[1mopus (claude-opus-5)\x1b[22m</local-command-stdout>"}},
+    ]
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    stdin = json.dumps(prompt_payload("now refactor the billing module", transcript=str(transcript),
+                                      cwd=str(tmp_path))).encode()
+    imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)
+    mods = imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)
+    assert "routing.claude.live_model" in mods
+    assert not mods & {"re", "json"}, sorted(mods & {"re", "json"})
+
+
 def test_the_status_line_needs_no_regex_engine_and_no_json_package() -> None:
     payload = json.dumps(dict(sample("statusline-stdin.json"), session_id=SID)).encode()
     for cmd in ([str(HOOKS / "status_line.py")], ["-m", "routing", "status", "--claude"]):
