@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from routing.core import errorlog, fastjson
+from routing.core import fastjson
 
 MAX_STDIN = 8 * 1024 * 1024  # a pasted log can be large; anything bigger is not a prompt we route
 
@@ -41,6 +41,8 @@ def run(event: str, handler) -> None:
         emit(handler(read_payload()))
     except BaseException as e:  # noqa: B902 - fail open on everything, even KeyboardInterrupt
         if not (isinstance(e, SystemExit) and not e.code):
+            from routing.core import errorlog  # only when something failed
+
             errorlog.log(event, e)
     try:
         sys.stdout.flush()

@@ -18,7 +18,7 @@ import os
 from routing.claude import advice, last_turn
 from routing.claude import live_model as session_model
 from routing.claude.hook_io import text
-from routing.core import config, errorlog
+from routing.core import config
 from routing.core.tiers import TIERS, tier_of_model
 from routing.router.decision import Context
 from routing.router.guard import classify_for
@@ -57,8 +57,11 @@ def handle(payload: dict) -> dict | None:
     transcript = text(payload.get("transcript_path"), 4096)
     cwd = text(payload.get("cwd"), 4096) or None
     cfg = config.load(cwd, strict=False)
-    for w in cfg.warnings:
-        errorlog.log("config", w)
+    if cfg.warnings:
+        from routing.core import errorlog  # only for a broken config file
+
+        for w in cfg.warnings:
+            errorlog.log("config", w)
     mode = cfg.get("claude", "mode")
 
     snapshot = state.read(sid)

@@ -20,8 +20,7 @@ if TYPE_CHECKING:  # annotations only: typing and pathlib cost the hooks start-u
     from pathlib import Path
     from typing import Any, Mapping, Optional
 
-from routing.core import blobcache, paths
-from routing.core.printable import is_model_name
+from routing.core import paths
 from routing.core.tiers import TIERS
 
 DEFAULTS: dict[str, Any] = {
@@ -187,6 +186,8 @@ def _validate(path: Path, text: str, layer: Mapping[str, Any], strict: bool = Tr
         if section == "report":
             _check_report(fail, value)
         for key, model in _model_values(section, value):
+            from routing.core.printable import is_model_name
+
             if model != "" or key != "claude.subagent_model":
                 if not is_model_name(model):
                     fail(key, "a model name is printable text (no escapes or newlines), 1 to 100 characters")
@@ -265,6 +266,8 @@ def read_layer(path: Path, strict: bool = True) -> dict[str, Any]:
     size and mtime: a hook reads the same .route.toml before every prompt, and
     the TOML parser alone costs milliseconds a KB.
     """
+    from routing.core import blobcache  # only once a config file exists
+
     key = _layer_key(path, strict)
     hit = blobcache.get("layer", key) if key else None
     if isinstance(hit, tuple) and len(hit) == 2:

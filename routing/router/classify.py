@@ -87,7 +87,7 @@ def _find(rules: RuleSet, question: str) -> _Signals:
     toks = words(low)
     out = _Signals()
     out.n_tokens = n = len(toks)
-    phrases, lengths = rules.phrases, rules.lengths
+    phrases, lengths = rules.tables(toks)
     spans: list[tuple[int, int]] = []
     stems = rules.stems
     for i in range(n):

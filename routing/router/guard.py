@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 
-from routing.core import errorlog
 from routing.router.classify import classify
 from routing.router.decision import Context, Decision
 from routing.router.rules import default_rules, rules_for
@@ -26,6 +25,8 @@ def classify_for(prompt: str, context: Context | None, config, where: str) -> De
     logged = len(config.warnings)  # the caller logs load()'s own warnings
     rules = rules_for(config)
     for w in config.warnings[logged:]:  # a refused rule, a layer that does not compile
+        from routing.core import errorlog
+
         errorlog.log(where, w)
     if rules is default_rules():
         return classify(prompt, context, rules)
@@ -36,6 +37,8 @@ def classify_for(prompt: str, context: Context | None, config, where: str) -> De
     try:
         return classify(prompt, context, rules)
     except OverBudget:
+        from routing.core import errorlog
+
         errorlog.log(where, f"config rules took over {BUDGET_S * 1000:.0f} ms on a prompt: built-in rules used "
                             f"(see `route config check`)")
     finally:

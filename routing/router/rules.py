@@ -8,7 +8,7 @@ The hooks classify one prompt per process and must not pay for `re` (~6 ms
 to import) on an ordinary prompt: words come from routing.router.textscan, and
 a rules.json regex is compiled, importing `re`, only when its gates open
 (`needs`, `needs_words`, `requires`, see LazyPattern) and no plain-string
-version of it exists (routing.router.plain_patterns).
+version of it exists (textscan.PLAIN).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+from zlib import crc32
 
-from routing.core import blobcache, fastjson, paths
+from routing.core import fastjson, paths
 from routing.core.tiers import TIERS
 from routing.router import textscan
-from routing.router.plain_patterns import PLAIN
-from routing.router.textscan import fold, has_digit
+from routing.router.textscan import PLAIN, fold, has_digit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
-CACHE_LAYOUT = 4  # bump when RuleSet._STATE changes
+CACHE_LAYOUT = 5  # bump when RuleSet._STATE changes
+SHARDS = 256  # pieces of the phrase tables in the cache (see RuleSet.tables)
 STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
 # re's flag values (re.IGNORECASE, re.MULTILINE, re.DOTALL), so patterns can be declared without importing it.
 IGNORECASE, MULTILINE, DOTALL = 2, 8, 16
@@ -81,7 +82,7 @@ class LazyPattern:
     Python, and importing re costs the hook more than classifying) would
     cost more than the classification. `requires` (see `meets`) is a
     condition every match meets, checked first; a pattern with a plain-string
-    version in routing.router.plain_patterns never compiles at all. Under
+    version in textscan.PLAIN never compiles at all. Under
     IGNORECASE both see the text through textscan.fold. A pattern that fails
     to compile matches nothing: classify() must never raise.
     """
@@ -117,6 +118,10 @@ class LazyPattern:
         return rx.search(text) if rx else None
 
 
+def _shard_of(word: str) -> int:
+    return crc32(word.encode("utf-8", "surrogatepass")) % SHARDS
+
+
 def tokens(text: str) -> tuple[str, ...]:
     return tuple(textscan.words(text.lower()))
 
@@ -144,18 +149,27 @@ class RuleSet:
     """Compiled lexicons: phrase n-grams, raw substrings and regexes per signal."""
 
     # What the marshal cache holds: everything but compiled objects, so a
-    # hook process rebuilds nothing from the ~2,000 phrases.
-    _STATE = ("reasons", "phrases", "substrings", "regex_specs", "rule_specs", "gates", "word_gates", "lengths", "stems")
+    # hook process rebuilds nothing from the ~2,000 phrases. The phrase tables
+    # (`phrases`, `lengths`) are kept in SHARDS pieces by their first word
+    # (stems whole), and a set read back loads only the pieces its first
+    # prompt's words need (see `tables`): unmarshalling all of them was most
+    # of a hook's classification.
+    # The substrings (Chinese, Japanese) are one more blob, read for a non-ASCII prompt only.
+    _STATE = ("reasons", "shards", "substrings_blob", "regex_specs", "rule_specs", "gates", "word_gates", "stems",
+              "stem_tables")
 
     def __init__(
         self, signals: Mapping[str, Mapping[str, Any]] = {}, rules: Iterable[Mapping[str, Any]] = (), *, state: Any = None
     ) -> None:
+        self._pieces: "list[bytes | None] | None" = None  # shards not loaded yet; None when all are
+        self._blobs: "tuple[bytes, ...] | None" = None  # the shards as read, for state()
+        self._subs: "list[tuple[str, str]] | None" = []
+        self._subs_blob: "bytes | None" = None
         if state is not None:
             self._load(state)
             return
         self.reasons: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self.substrings: list[tuple[str, str]] = []
         # (pattern, signal, gate substrings, gate words, from a config file, requires):
         # the pattern is tried only when its gate meets the text (no gate: always).
         specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...], bool, tuple]] = []
@@ -169,7 +183,7 @@ class RuleSet:
                 if key:
                     grouped.setdefault(key, []).append(name)
             for s in spec.get("substrings", ()):
-                self.substrings.append((str(s).lower(), name))
+                self._subs.append((str(s).lower(), name))
             for r in spec.get("regex", ()):
                 if isinstance(r, dict):
                     pattern = str(r["pattern"])
@@ -217,6 +231,62 @@ class RuleSet:
                 best = stem
         return None if best is None else best + "*"
 
+    def tables(self, words: Iterable[str]) -> tuple[dict[tuple[str, ...], tuple[str, ...]], dict[str, tuple[int, ...]]]:
+        """(phrases, lengths), holding at least every phrase that starts with one of `words`.
+
+        The first call on a set read from the cache loads only the shards of
+        `words` (a hook classifies one prompt); the next loads the rest, so a
+        process that routes many prompts pays for this once."""
+        pieces = self._pieces
+        if pieces is not None:
+            if self._first:
+                self._first = False
+                needed: Iterable[int] = {_shard_of(w) for w in words}
+            else:
+                needed = range(len(pieces))
+                self._pieces = None
+            for i in needed:
+                blob = pieces[i]
+                if blob is not None:
+                    phrases, lengths = marshal.loads(blob)
+                    self.phrases.update(phrases)
+                    self.lengths.update(lengths)
+                    pieces[i] = None
+        return self.phrases, self.lengths
+
+    @property
+    def shards(self) -> tuple[bytes, ...]:
+        """The phrase tables without stems, as SHARDS marshal blobs of (phrases, lengths) by first word."""
+        if self._blobs is None:
+            parts: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
+            for key, names in self.phrases.items():
+                if not key[0].endswith("*"):
+                    parts[_shard_of(key[0])][0][key] = names
+            for word, lengths in self.lengths.items():
+                if not word.endswith("*"):
+                    parts[_shard_of(word)][1][word] = lengths
+            self._blobs = tuple(marshal.dumps(part) for part in parts)
+        return self._blobs
+
+    @property
+    def substrings(self) -> list[tuple[str, str]]:
+        """(substring, signal) pairs, matched anywhere (scripts written without spaces)."""
+        if self._subs is None:
+            self._subs = marshal.loads(self._subs_blob or b"")
+        return self._subs
+
+    @property
+    def substrings_blob(self) -> bytes:
+        if self._subs_blob is None:
+            self._subs_blob = marshal.dumps(self._subs)
+        return self._subs_blob
+
+    @property
+    def stem_tables(self) -> tuple[dict, dict]:
+        """The stems' entries of (phrases, lengths): loaded whole, as any long word may need one."""
+        return ({k: v for k, v in self.phrases.items() if k[0].endswith("*")},
+                {w: v for w, v in self.lengths.items() if w.endswith("*")})
+
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which _load rebuilds this rule set."""
         return tuple(getattr(self, k) for k in self._STATE)
@@ -225,7 +295,20 @@ class RuleSet:
         if len(state) != len(self._STATE):
             raise ValueError("rules cache of another layout")
         for k, v in zip(self._STATE, state):
-            setattr(self, k, v)
+            if k == "shards":
+                if not (isinstance(v, tuple) and len(v) == SHARDS and all(isinstance(b, bytes) for b in v)):
+                    raise ValueError("rules cache of another layout")
+                self._blobs = v
+            elif k == "stem_tables":
+                self.phrases, self.lengths = dict(v[0]), dict(v[1])
+            elif k == "substrings_blob":
+                if not isinstance(v, bytes):
+                    raise ValueError("rules cache of another layout")
+                self._subs, self._subs_blob = None, v
+            else:
+                setattr(self, k, v)
+        self._pieces = list(self._blobs or ())
+        self._first = True
         self._derive()
 
 
@@ -345,6 +428,8 @@ def compile_rules(layers: Iterable[Mapping[str, Any]] = ()) -> RuleSet:
     layers = list(layers)
     if not layers:
         return _cached_builtin()
+    from routing.core import blobcache  # only with config layers
+
     key = _layers_key(layers)
     state = blobcache.get("userrules", key) if key else None
     if state is not None:

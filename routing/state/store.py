@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import time
 
-from routing.core import errorlog, fastjson, paths
+from routing.core import fastjson, paths
 from routing.core.tiers import TIERS
 from routing.state.session import Session
 
@@ -60,12 +60,6 @@ STATUS_NAME = "status"
 LEGACY_NAME = "state.json"
 _PRUNED = ".pruned"  # in sessions/: its mtime is the last sweep
 MAX_RECORD_BYTES = 1 << 20  # a record is a few hundred bytes: anything this big is not ours
-
-try:  # Unix
-    import fcntl as _fcntl
-except ImportError:  # pragma: no cover - Windows falls back to filelock
-    _fcntl = None  # type: ignore[assignment]
-
 
 class NewerStateError(Exception):
     """The record was written by a newer modelroute: leave it alone."""
@@ -214,6 +208,11 @@ class _Lock:
         self._fallback = None
 
     def __enter__(self) -> bool:
+        try:  # Unix. Imported here, like errorlog below: a hook's own process only reads,
+            # and its writes happen in the detached child (update_detached).
+            import fcntl as _fcntl
+        except ImportError:  # pragma: no cover - Windows falls back to filelock
+            _fcntl = None  # type: ignore[assignment]
         if _fcntl is None:  # pragma: no cover
             import filelock
 
@@ -273,6 +272,8 @@ def secret() -> bytes:
         except (OSError, ValueError):
             break
         try:
+            from routing.core import errorlog
+
             errorlog.ensure_dir(state_dir())
             tmp = f"{path}.tmp-{os.getpid()}-{time.monotonic_ns() % 1000000}"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -326,6 +327,8 @@ def _encode(rec: Session) -> bytes:
 
 
 def _move_aside(path: str, why: object) -> None:
+    from routing.core import errorlog
+
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     dest = f"{path}.corrupt-{stamp}"
     if os.path.exists(dest):
@@ -429,6 +432,8 @@ def _migrate(directory: str, folder: str) -> None:
     except OSError:
         pass
     os.replace(legacy, legacy + ".migrated")
+    from routing.core import errorlog
+
     errorlog.log("state", f"state.json (version 1, {len(doc['sessions'])} sessions) split into {folder}")
 
 
@@ -439,6 +444,8 @@ def update(session_id: str, source: str, mutate, timeout: float = LOCK_TIMEOUT, 
     With `defer`, a lock still busy after `timeout` hands the write to a
     background process instead of dropping it (False: not written yet).
     """
+    from routing.core import errorlog
+
     try:
         directory = state_dir()
         errorlog.ensure_dir(directory)

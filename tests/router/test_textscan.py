@@ -1,7 +1,7 @@
 """The router's plain-string scanning finds exactly what the regexes it stands in for find.
 
 The hooks classify without importing `re` (routing.router.textscan, names,
-plain_patterns, prompt_text, routing.claude.live_model), while processes that
+prompt_text, routing.claude.live_model), while processes that
 have `re` loaded use it for words. Every plain version is held here to its
 regex on arbitrary Unicode and on text generated to match, so the two paths
 cannot route a prompt differently.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from support.tools import DATA, ROOT
 
 from routing.claude import live_model
-from routing.router import names, plain_patterns, prompt_text, rules, textscan
+from routing.router import names, prompt_text, rules, textscan
 from routing.router.classify import classify
 from routing.router.decision import Context
 
@@ -164,21 +164,21 @@ def test_every_match_of_a_rule_pattern_meets_its_requires(entry: dict, data: st.
         assert rules.meets(requires, textscan.fold(text)), text
 
 
-@pytest.mark.parametrize("key", list(plain_patterns.PLAIN), ids=lambda k: k[0][:40])
+@pytest.mark.parametrize("key", list(textscan.PLAIN), ids=lambda k: k[0][:40])
 @settings(max_examples=150)
 @given(data=st.data())
 def test_each_plain_pattern_finds_the_span_re_finds(key: tuple[str, int], data: st.DataObject) -> None:
     pattern, flags = key
     text = data.draw(near(pattern, flags, alphabet=" \n\t0.5sımſ>→-_")).lower()
     m = re.search(pattern, text, flags)
-    assert plain_patterns.PLAIN[key](textscan.fold(text)) == (m.span() if m else None)
+    assert textscan.PLAIN[key](textscan.fold(text)) == (m.span() if m else None)
 
 
 def test_plain_patterns_are_the_ones_in_rules_json() -> None:
     # An edited pattern would silently fall back to `re`: its function must be updated with it.
     sources = {r["pattern"] for r in RULE_REGEXES}
-    assert {p for p, _ in plain_patterns.PLAIN} <= sources
-    for group in plain_patterns.HOW_TO_CHANGE_WORDS:  # what _then_words relies on
+    assert {p for p, _ in textscan.PLAIN} <= sources
+    for group in textscan.HOW_TO_CHANGE_WORDS:  # what _then_words relies on
         assert not [(a, b) for a in group for b in group if a != b and b.startswith(a)]
 
 
