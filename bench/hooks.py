@@ -3,8 +3,12 @@
 Runs, interleaved in the same session on the same interpreter:
   baseline        python -c pass
   reference       python -c 'import re' (what importing re costs: the prompt hook must not need it)
-  prompt hook     python hooks/user_prompt_submit.py  < a UserPromptSubmit payload
-and prints each median and its ratio to the baseline (target: <= 1.5x).
+  each hook       python hooks/<name>.py  < its payload (captured inputs from tests/data):
+                  UserPromptSubmit (a prompt, a hostile repository, a background agent's
+                  task-notification), PreToolUse (Agent), SessionStart, PreModelSwitch
+                  (a priced 180k-token switch), PostModelSwitch, the statusLine
+and prints each median and its ratio to the baseline (target: <= 1.5x). A hook
+script a checkout lacks is left out, so the same file measures an older tree.
 Each run uses a throwaway HOME and XDG dirs, so state writes are real (the
 statusLine gets a new cost each run, as in a session, so it records every time).
 
@@ -22,9 +26,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "host-samples" / "claude-code-2.1.197"
+SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.197"
+NEW_SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.332"
 
 PROMPT = {
     "session_id": "bench-session",
@@ -83,14 +89,36 @@ def main() -> None:
         def hostile_stdin(i: int) -> bytes:
             return json.dumps(dict(prompt, cwd=str(hostile), prompt=PROMPT["prompt"] + " " + "x" * 40 + "!")).encode()
 
+        def sample(name: str, **extra: object) -> "Callable[[int], bytes]":
+            data = json.loads((NEW_SAMPLES / name).read_text()) if (NEW_SAMPLES / name).is_file() else {}
+            data.update(session_id="bench-session", cwd=home, transcript_path="", **extra)
+            raw = json.dumps(data).encode()
+            return lambda i: raw
+
+        def hook(script: str) -> list[str]:
+            return [py, str(ROOT / "hooks" / script)]
+
         cases = {
             "python -c pass": ([py, "-c", "pass"], lambda i: b""),
             "python -c 'import re'": ([py, "-c", "import re"], lambda i: b""),
-            "UserPromptSubmit hook": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], prompt_stdin),
-            "UserPromptSubmit, hostile repo": ([py, str(ROOT / "hooks" / "user_prompt_submit.py")], hostile_stdin),
-            "statusLine hook": ([py, str(ROOT / "hooks" / "status_line.py")], status_stdin),
+            "UserPromptSubmit hook": (hook("user_prompt_submit.py"), prompt_stdin),
+            "UserPromptSubmit, hostile repo": (hook("user_prompt_submit.py"), hostile_stdin),
+            "UserPromptSubmit, task-notif.": (hook("user_prompt_submit.py"),
+                                              sample("hook-stdin-UserPromptSubmit-task-notification.json")),
+            "PreToolUse hook (Agent)": (hook("pre_tool_use.py"), sample("hook-stdin-PreToolUse-Agent.json")),
+            "SessionStart hook": (hook("session_start.py"), sample("hook-stdin-SessionStart.json")),
+            "PreModelSwitch hook (priced)": (hook("pre_model_switch.py"), sample(
+                "hook-stdin-PreModelSwitch.json", from_model="claude-sonnet-5-5", to_model="claude-opus-5-5",
+                context_tokens=180_000, estimated_cache_write_usd=0.9)),
+            "PostModelSwitch hook": (hook("post_model_switch.py"), sample("hook-stdin-PostModelSwitch.json")),
+            "statusLine hook": (hook("status_line.py"), status_stdin),
             "route status --claude": ([py, route_script(py), "status", "--claude"], status_stdin),
         }
+        cases = {name: case for name, case in cases.items() if not case[0][-1].endswith(".py") or Path(case[0][-1]).is_file()}
+        # The priced switch needs routed prompts in its session, as in real use.
+        for _ in range(2):
+            subprocess.run(hook("user_prompt_submit.py"), input=json.dumps(dict(prompt, prompt="rename foo to bar")).encode(),
+                           env=dict(env, MODELROUTE_SYNC_STATE="1"), cwd=home, capture_output=True)
         # Warm-up: the first runs compile .pyc files and any caches.
         for cmd, stdin in cases.values():
             for i in range(3):
@@ -103,6 +131,7 @@ def main() -> None:
                 subprocess.run(cmd, input=data, env=env, cwd=home, capture_output=True, check=True)
                 times[name].append(time.perf_counter() - t0)
         base = statistics.median(times["python -c pass"])
+        print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min) on {os.cpu_count()} cores")
         print(f"{'case':31} {'median':>9} {'ratio':>6}   ({opts.runs} runs each, {py}; target <= {TARGET}x)")
         for name, ts in times.items():
             med = statistics.median(ts)
