@@ -6,7 +6,7 @@ Runs, interleaved in the same session on the same interpreter:
   each hook       python hooks/<name>.py  < its payload (captured inputs from tests/data):
                   UserPromptSubmit (a prompt, a hostile repository, a background agent's
                   task-notification), PreToolUse (Agent), SessionStart, PreModelSwitch
-                  (a priced 180k-token switch), PostModelSwitch, the statusLine
+                  (a 180k-token switch, priced once, then remembered), PostModelSwitch, the statusLine
 and prints each median and its ratio to the baseline (target: <= 1.5x). A hook
 script a checkout lacks is left out, so the same file measures an older tree.
 Each run uses a throwaway HOME and XDG dirs, so state writes are real (the
@@ -107,7 +107,7 @@ def main() -> None:
                                               sample("hook-stdin-UserPromptSubmit-task-notification.json")),
             "PreToolUse hook (Agent)": (hook("pre_tool_use.py"), sample("hook-stdin-PreToolUse-Agent.json")),
             "SessionStart hook": (hook("session_start.py"), sample("hook-stdin-SessionStart.json")),
-            "PreModelSwitch hook (priced)": (hook("pre_model_switch.py"), sample(
+            "PreModelSwitch hook (180k)": (hook("pre_model_switch.py"), sample(
                 "hook-stdin-PreModelSwitch.json", from_model="claude-sonnet-5-5", to_model="claude-opus-5-5",
                 context_tokens=180_000, estimated_cache_write_usd=0.9)),
             "PostModelSwitch hook": (hook("post_model_switch.py"), sample("hook-stdin-PostModelSwitch.json")),
