@@ -17,7 +17,7 @@ leave this module, never prompt text.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 import msgspec
 
@@ -62,6 +62,53 @@ class _Assistant(msgspec.Struct):
     isApiErrorMessage: Any = False
 
 
+class _Writes(msgspec.Struct):
+    ephemeral_5m_input_tokens: int = 0
+    ephemeral_1h_input_tokens: int = 0
+
+
+class _LineUsage(msgspec.Struct):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation: Optional[_Writes] = None
+
+
+class _LineBlock(msgspec.Struct):
+    type: Optional[str] = None
+    name: Optional[str] = None
+    text: Optional[str] = None
+
+
+class _LineMessage(msgspec.Struct):
+    id: Optional[str] = None
+    model: Optional[str] = None
+    usage: Optional[_LineUsage] = None
+    content: Union[str, list[_LineBlock], None] = None
+
+
+_NO_RAW = msgspec.Raw(b"")
+
+
+class _Line(msgspec.Struct):
+    """Every field the report reads from any line, strictly typed: a file whose lines all fit is
+    decoded in one call (decode_lines); any other file takes the line-by-line paths."""
+
+    type: Optional[str] = None
+    message: Optional[_LineMessage] = None
+    requestId: Optional[str] = None
+    timestamp: Optional[str] = None
+    sessionId: Optional[str] = None
+    isSidechain: bool = False
+    isApiErrorMessage: bool = False
+    isMeta: bool = False
+    promptSource: Optional[str] = None
+    toolUseResult: msgspec.Raw = _NO_RAW  # only whether it is there
+    origin: Any = None
+
+
+_decode_lines = msgspec.json.Decoder(_Line).decode_lines
 _decode_assistant = msgspec.json.Decoder(_Assistant).decode
 _decode_any = msgspec.json.Decoder().decode
 _ASSISTANT = b'"type":"assistant"'
@@ -389,7 +436,18 @@ def _user(replay: Replay, row: Any) -> None:
 
 
 def parse_claude(src: SourceFile, data: bytes, parsed: Parsed, replay: Replay) -> None:
-    """Feed `data` (whole lines, or a file's appended tail) through `replay` into `parsed`."""
+    """Feed `data` (whole lines, or a file's appended tail) through `replay` into `parsed`.
+
+    Most files are valid JSON lines of the shapes `_Line` names: decoded in one call, each line
+    into a small struct of only the fields read here. A file with a broken line, or a field of
+    another type, is read again line by line: a broken line is counted and the rest still count."""
+    try:
+        lines = _decode_lines(data)
+    except msgspec.DecodeError:  # ValidationError included
+        pass
+    else:
+        _parse_lines(lines, parsed, replay)
+        return
     if _compact(data):
         _parse_compact(data, parsed, replay)
         return
@@ -409,6 +467,86 @@ def parse_claude(src: SourceFile, data: bytes, parsed: Parsed, replay: Replay) -
             _assistant(replay, row, True, parsed)
         elif kind == "user":
             _user(replay, row)
+
+
+def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
+    """Decoded lines, in file order. Consecutive lines of one response (Claude Code writes a line
+    per content block, each repeating the usage) are one response: only their content names the
+    turn. Repeats are recognised as the byte-scanning path does: same message id, requestId and
+    usage as the assistant line before."""
+    src = replay.src
+    src_side, session = src.side, src.session
+    entries = parsed.entries
+    response, turn_line = replay.response, replay.turn_line
+    prev_mid = prev_rid = prev_usage = None
+    for o in lines:
+        kind = o.type
+        if kind == "assistant":
+            m = o.message
+            if m is None:
+                prev_mid = None
+                continue
+            side = o.isSidechain
+            if not side and not src_side:
+                c = m.content
+                turn_line(c if c.__class__ is list else (), False, o.isApiErrorMessage)
+            u = m.usage
+            if u is None:
+                prev_mid = None
+                continue
+            mid, rid = m.id, o.requestId
+            if mid is not None and mid == prev_mid and rid == prev_rid and u == prev_usage:
+                continue  # the same response's next content block
+            prev_mid, prev_rid, prev_usage = mid, rid, u
+            ts = parse_ts(o.timestamp)
+            if ts is None:
+                parsed.bad += 1
+                continue
+            model = m.model
+            if not model or model == "<synthetic>":
+                model = None
+            inp, out, cc, cr = u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens
+            if inp < 0 or out < 0 or cc < 0 or cr < 0:
+                inp, out, cc, cr = to_int(inp), to_int(out), to_int(cc), to_int(cr)
+            w = u.cache_creation
+            if w is None:
+                cw5, cw1 = cc, 0
+            else:
+                cw5, cw1 = to_int(w.ephemeral_5m_input_tokens), to_int(w.ephemeral_1h_input_tokens)
+                if cw5 + cw1 < cc:
+                    cw5 = cc - cw1
+            if not mid:
+                key = mkey = None
+            else:
+                sid = o.sessionId or session
+                key = stable_key(mid, rid) if rid else stable_key(mid, "", sid)
+                mkey = stable_key(mid, "\x00", sid)
+            if model is None and not (inp or out or cw5 or cw1 or cr):
+                continue  # `<synthetic>` lines: Claude Code's local notices, not API calls
+            entries.append(response(key, mkey, ts, model, inp, out, cw5, cw1, cr, side))
+        elif kind == "user":
+            if o.isMeta or o.toolUseResult:
+                continue  # tool output and host bookkeeping
+            m = o.message
+            c = m.content if m is not None else None
+            if c.__class__ is list:
+                if c and c[0].type == "tool_result":
+                    continue
+                c = [{"type": b.type, "text": b.text} for b in c]
+            _user(replay, _row(o, m, c))
+
+
+def _row(o: _Line, m: Optional[_LineMessage], content: Any) -> dict:
+    """A user line as the row prompt_text and routing.router.injected.is_injected_row read:
+    every field they look at (tests/report checks this against the whole decoded line)."""
+    row: dict[str, Any] = {"type": "user", "isSidechain": o.isSidechain, "isMeta": o.isMeta}
+    if o.promptSource is not None:
+        row["promptSource"] = o.promptSource
+    if o.origin is not None:
+        row["origin"] = o.origin
+    if m is not None:
+        row["message"] = {"role": "user", "content": content}
+    return row
 
 
 def _parse_compact(data: bytes, parsed: Parsed, replay: Replay) -> None:

@@ -220,3 +220,66 @@ def test_one_projects_report_keeps_the_others_cached_and_agrees_with_a_full_read
                                       "--no-cache", env=env))
     assert one == fresh and {s["project"] for s in one["sessions"]} == {"-home-dev-api"}
     assert _without_time(report_json("session", "--since", "2000-01-01", env=env)) == everything
+
+
+def test_a_file_decoded_in_one_call_reads_exactly_as_line_by_line(tmp_path: Path, monkeypatch) -> None:
+    """The one-call decode (claude_log._Line) must give the very records the line-by-line paths give,
+    on every file of a messy generated tree (resumed copies, sidechain replays, synthetic lines,
+    interruptions) and on the real transcripts of both Claude Code versions."""
+    from datetime import timezone
+
+    import msgspec
+
+    from routing.report import claude_log
+    from routing.report.pricing import PriceBook
+    from routing.report.scan import Classifier, Job, parse_file
+    from routing.report.sources import SourceFile
+    from routing.router.rules import default_rules
+
+    tree = build_tree(tmp_path / "c", sessions=12, text=0.3)
+    odd = tmp_path / "c" / "projects" / "-odd" / "s9.jsonl"
+    odd.parent.mkdir()
+
+    def row(**kw) -> str:
+        return json.dumps({"sessionId": "s9", "timestamp": "2026-11-20T10:00:00.000Z", **kw}, separators=(",", ":"))
+
+    def reply(i: int, out: int, blocks: list, rid: "str | None" = "r", **kw) -> str:
+        usage = {"input_tokens": 5, "output_tokens": out, "cache_read_input_tokens": 90_000}
+        return row(type="assistant", requestId=rid and f"{rid}{i}", **kw,
+                   message={"id": f"m{i}", "model": "claude-opus-4-8", "content": blocks, "usage": usage})
+
+    text, edit = [{"type": "text", "text": "Shall I proceed?"}], [{"type": "tool_use", "id": "t", "name": "Edit"}]
+    odd.write_text("\n".join([
+        row(type="user", message={"role": "user", "content": "design the cache"}),
+        reply(1, 1, text), reply(1, 1, edit), reply(1, 90, text),  # a repeat, then the same id with more output
+        row(type="user", origin={"kind": "peer"}, message={"role": "user", "content": "plain words from a peer"}),
+        row(type="user", isMeta=True, message={"role": "user", "content": "meta"}),
+        row(type="user", message={"role": "user", "content": [{"type": "text", "text": "where is foo?"},
+                                                              {"type": "image", "source": {}}]}),
+        reply(2, 3, edit, isSidechain=True), reply(3, 4, [], isApiErrorMessage=True), reply(4, 5, text, rid=None),
+        row(type="user", message={"role": "user", "content": [{"type": "text", "text": "[Request interrupted"}]}),
+        row(type="user", promptSource="system", message={"role": "user", "content": "from the system"}),
+        row(type="user", message={"role": "user", "content": "yes, go ahead"}),
+        reply(5, 6, text, message_note=1), row(type="assistant", message={"model": "<synthetic>", "usage": {}}),
+    ]) + "\n")
+    paths = sorted((tree.root / "projects").rglob("*.jsonl")) + sorted((DATA / "host-samples").rglob("*.jsonl"))
+    files = [SourceFile("claude", str(p), "p", p.stem, "subagents" in p.parts or "subagent" in p.name)
+             for p in paths if p.exists()]
+    whole = [p for p in files if b"msg_broken" not in Path(p.path).read_bytes()]
+    assert len(whole) >= len(files) - 2  # only the tree's broken files must go line by line
+    for f in whole:  # the rest fit _Line: the fast path is the one that runs
+        claude_log._decode_lines(Path(f.path).read_bytes().rsplit(b"\n", 1)[0])
+
+    def records() -> list[bytes]:
+        job = Job(files, [None] * len(files), PriceBook(), timezone.utc, Classifier(default_rules(), {}, b"s" * 16))
+        return [msgspec.msgpack.encode(parse_file(job, f, None)) for f in files]
+
+    fast = records()
+
+    def refuse(data: bytes) -> list:
+        raise msgspec.DecodeError("line by line, please")
+
+    monkeypatch.setattr(claude_log, "_decode_lines", refuse)
+    slow = records()
+    assert sum(b'"type":"user"' in Path(f.path).read_bytes() for f in files) > 10
+    assert fast == slow
