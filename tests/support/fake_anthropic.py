@@ -22,6 +22,7 @@ answer, so a conversation always ends.
         api.script.append(("LOOKUP", [agent_call("find it", "Find where X is defined")]))
         run claude with ANTHROPIC_BASE_URL=api.url
         api.requests  # every POST body, in order
+        api.betas(api.requests[0])  # the anthropic-beta flags it came with
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ class FakeAnthropic:
         self.script: list[tuple[str, Reply]] = list(script or [])
         self.default = default
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # each request's HTTP headers (names lower-case), beside requests
         # What each response says it cost; set cache tokens to make Claude Code see a warm cache.
         self.usage: dict[str, int] = {"input_tokens": 10}
         self.paths: list[str] = []
@@ -198,6 +200,16 @@ class FakeAnthropic:
             reqs = list(self.requests)
         return [b for b in reqs if not (b.get("output_config") or {}).get("format")]
 
+    def betas(self, body: dict[str, Any]) -> set[str]:
+        """The anthropic-beta flags `body` (one of `requests`) was sent with: what a tool type needs
+        to be accepted by the real API."""
+        with self._lock:
+            pairs = list(zip(self.requests, self.headers))
+        for logged, headers in pairs:
+            if logged is body:
+                return {f.strip() for f in headers.get("anthropic-beta", "").split(",") if f.strip()}
+        raise KeyError("not a request this server logged")
+
     def subagent_requests(self, task: str) -> list[dict[str, Any]]:
         """Requests of the subagent given `task`: Claude Code sends the task as its first user message.
 
@@ -252,6 +264,7 @@ class FakeAnthropic:
                     return
                 with api._lock:
                     api.requests.append(body)
+                    api.headers.append({k.lower(): v for k, v in self.headers.items()})
                 blocks = api.reply_for(body)
                 model = str(body.get("model", "claude-fake"))
                 if body.get("stream"):

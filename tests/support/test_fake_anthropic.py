@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
+
 from support.fake_anthropic import FakeAnthropic, agent_call, sample_for_schema
 
 
-def post(url: str, body: dict) -> tuple[int, str, str]:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"content-type": "application/json"})
+def post(url: str, body: dict, **headers: str) -> tuple[int, str, str]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                 headers={"content-type": "application/json", **headers})
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, r.headers.get("content-type", ""), r.read().decode()
 
@@ -63,6 +66,18 @@ def test_head_count_tokens_and_unknown_paths_are_harmless() -> None:
         assert json.loads(post(api.url + "/v1/messages/count_tokens", {})[2]) == {"input_tokens": 10}
         assert post(api.url + "/api/whatever", {})[0] == 200
         assert api.requests == []
+
+
+def test_each_requests_beta_flags_are_logged_beside_it() -> None:
+    with FakeAnthropic() as api:
+        post(api.url + "/v1/messages", {"model": "m", "messages": []},
+             **{"anthropic-beta": "claude-code-20250219, advisor-tool-2026-03-01"})
+        post(api.url + "/v1/messages", {"model": "m", "messages": []})
+        first, second = api.requests
+        assert api.betas(first) == {"claude-code-20250219", "advisor-tool-2026-03-01"}
+        assert api.betas(second) == set()
+        with pytest.raises(KeyError):
+            api.betas({"model": "m", "messages": []})  # an equal body it never received
 
 
 def test_sample_for_schema_handles_nesting_and_enums() -> None:
