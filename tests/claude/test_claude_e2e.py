@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 from support import statefiles
@@ -592,27 +592,99 @@ def test_pre_model_switch_denies_a_needless_switch_only_in_enforce_mode(claude: 
 
 
 # -- advisorModel ---------------------------------------------------------------------------------
+# Claude Code turns its advisor on per account, by a server-side flag a fake API cannot serve;
+# CLAUDE_CODE_ENABLE_EXPERIMENTAL_ADVISOR_TOOL=1, the override its own warning names, turns it on here.
+ADVISOR_ON = {"CLAUDE_CODE_ENABLE_EXPERIMENTAL_ADVISOR_TOOL": "1"}
+ADVISOR_BETA = "advisor-tool-2026-03-01"
+# All that advisorModel "opus" adds to a request, as each version sends it: the tool, and its
+# instructions ("# Advisor Tool"); 2.1.332 defers the tool's loading, so its instructions and a
+# reference to it ride on the environment system message and its system prompt stays as it was.
+ADVISOR_SENT = {
+    "2.1.197": {"tools": [{"type": "advisor_20260301", "name": "advisor", "model": "claude-opus-4-8"}],
+                "instructions": ["system"], "references": []},
+    "2.1.332": {"tools": [{"type": "advisor_20260301", "name": "advisor", "model": "claude-opus-5-5",
+                           "defer_loading": True}],
+                "instructions": ["messages"], "references": [{"type": "tool_reference", "name": "advisor"}]},
+}
+NO_ADVISOR = {"tools": [], "instructions": [], "references": []}
 
-def advisor_tools(api: FakeAnthropic) -> list[dict[str, Any]]:
-    return [t for b in api.messages() for t in b.get("tools") or () if str(t.get("type", "")).startswith("advisor")]
+
+def is_advisor(tool: dict[str, Any]) -> bool:
+    return str(tool.get("type", "")).startswith("advisor") or tool.get("name") == "advisor"
 
 
-def test_the_advisor_option_adds_the_advisor_tool_and_keeps_the_main_model(claude: Claude, isolated_home: Path,
-                                                                          project: Path) -> None:
-    """What `--advisor opus` changes in the requests: one server-side tool naming opus; the main
-    model (and its cache) stay. Claude Code offers the tool only where its advisor feature is on
-    for the account (a server-side flag); offline, its documented env override turns it on."""
-    feature = {"CLAUDE_CODE_ENABLE_EXPERIMENTAL_ADVISOR_TOOL": "1"}
+def advisor_sent(body: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every trace of the advisor in one request: its tools, where its instructions are, and the
+    references to it that load a deferred tool."""
+    blocks = [b for m in body.get("messages") or () if isinstance(m, dict) and isinstance(m.get("content"), list)
+              for b in m["content"] if isinstance(b, dict)]
+    return {
+        "tools": [t for t in body.get("tools") or () if is_advisor(t)],
+        "instructions": [k for k in ("system", "messages") if "# Advisor Tool" in json.dumps(body.get(k))],
+        "references": [b["tool"] for b in blocks
+                       if b.get("type") == "tool_addition" and (b.get("tool") or {}).get("name") == "advisor"],
+    }
+
+
+def delegated(claude: Claude, home: Path, cwd: Path, **env: str) -> list[tuple[dict[str, Any], set[str]]]:
+    """One prompt that runs a lookup subagent: each conversation request that reached the fake API,
+    with its beta flags."""
+    with FakeAnthropic() as api:
+        api.script.append(("DELEGATE_LOOKUP", [agent_call("Locate parse_config", LOOKUP_TASK)]))
+        run_claude(claude, api, home, cwd, "Please DELEGATE_LOOKUP to a subagent.", **env)
+        return [(b, api.betas(b)) for b in api.messages()]
+
+
+def tiers(requests: list[tuple[dict[str, Any], set[str]]], who: str) -> set[Optional[str]]:
+    """The tiers the main conversation ("main") or the lookup subagent ("sub") ran on."""
+    return {tier_of_model(str(b.get("model"))) for b, _ in requests
+            if ("DELEGATE_" in first_user_text(b) if who == "main" else LOOKUP_TASK in first_user_text(b))}
+
+
+def models(requests: list[tuple[dict[str, Any], set[str]]]) -> list[str]:
+    return [str(b.get("model")) for b, _ in requests]
+
+
+def test_the_advisor_option_adds_the_advisor_and_its_instructions_and_no_model(claude: Claude,
+                                                                              isolated_home: Path,
+                                                                              project: Path) -> None:
+    """`--advisor opus` in the requests: each one, the routed subagent's too, gains the server-side
+    advisor tool naming opus and the instructions for it; the models (and so their caches) stay."""
     route_install(claude, isolated_home, project, "--advisor", "opus")
-    with FakeAnthropic() as api:
-        run_claude(claude, api, isolated_home, project, "Rename foo to bar in utils.py.", **feature)
-        tools = advisor_tools(api)
-        models = {tier_of_model(str(b.get("model"))) for b in api.messages()}
-    assert models == {"sonnet"}, models
-    assert tools and {t["name"] for t in tools} == {"advisor"}, tools
-    assert {tier_of_model(t["model"]) for t in tools} == {"opus"}, tools
-    subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
-                   cwd=project, capture_output=True, timeout=60, check=True)
-    with FakeAnthropic() as api:
-        run_claude(claude, api, isolated_home, project, "Rename foo to bar in utils.py.", **feature)
-        assert advisor_tools(api) == []
+    on = delegated(claude, isolated_home, project, **ADVISOR_ON)
+    route_install(claude, isolated_home, project, "--advisor", "none")
+    assert "advisorModel" not in json.loads((isolated_home / ".claude" / "settings.json").read_text())
+    off = delegated(claude, isolated_home, project, **ADVISOR_ON)
+
+    for run in (on, off):
+        assert tiers(run, "main") == {"sonnet"} and tiers(run, "sub") == {"haiku"}, models(run)
+    assert on and all(advisor_sent(b) == ADVISOR_SENT[claude.version] for b, _ in on), [advisor_sent(b) for b, _ in on]
+    assert off and all(advisor_sent(b) == NO_ADVISOR for b, _ in off), [advisor_sent(b) for b, _ in off]
+    # Nothing else offered changes: the main conversation's tools are the same, in the same order.
+    assert [t.get("name") for t in on[0][0]["tools"] if not is_advisor(t)] == \
+        [t.get("name") for t in off[0][0]["tools"]]
+    # The beta flag comes with the feature, whether advisorModel is set or not.
+    assert all(ADVISOR_BETA in betas for _, betas in on + off)
+
+
+def test_where_the_advisor_feature_is_off_the_option_changes_no_request(claude: Claude, isolated_home: Path,
+                                                                       project: Path) -> None:
+    """Offline the account flag is out of reach: both versions send neither the tool nor its beta."""
+    route_install(claude, isolated_home, project, "--advisor", "opus")
+    assert json.loads((isolated_home / ".claude" / "settings.json").read_text())["advisorModel"] == "opus"
+    run = delegated(claude, isolated_home, project)
+    assert tiers(run, "main") == {"sonnet"} and tiers(run, "sub") == {"haiku"}, models(run)
+    assert run and all(advisor_sent(b) == NO_ADVISOR for b, _ in run), [advisor_sent(b) for b, _ in run]
+    assert not any(ADVISOR_BETA in betas for _, betas in run), [betas for _, betas in run]
+
+
+def test_uninstall_takes_the_advisor_out_of_the_requests(claude: Claude, isolated_home: Path, project: Path) -> None:
+    route_install(claude, isolated_home, project, "--advisor", "opus")
+    out = subprocess.run([sys.executable, "-m", "routing", "uninstall", "--claude"], env=clean_env(isolated_home),
+                         cwd=project, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert not (isolated_home / ".claude" / "settings.json").exists()
+    # The main model pinned to the installed one, so the settings key is the only difference.
+    run = delegated(claude, isolated_home, project, ANTHROPIC_MODEL="sonnet", **ADVISOR_ON)
+    assert tiers(run, "main") == {"sonnet"}, models(run)
+    assert run and all(advisor_sent(b) == NO_ADVISOR for b, _ in run), [advisor_sent(b) for b, _ in run]
