@@ -25,7 +25,7 @@ from routing.core.tiers import TIERS, tier_of_model
 from routing.report import whatif
 from routing.report.pricing import DAY, Price, PriceBook, cost, tier_model
 from routing.report.records import DELEGATED, ROUTED_SUBAGENT, SWITCHED, Entry, ParseState
-from routing.report.sources import Parsed, SourceFile, parse_ts, stable_key, to_int
+from routing.report.sources import Parsed, SourceFile, _blake2b, parse_ts, stable_key, to_int
 from routing.router import policy
 from routing.router.context import prev_kind
 from routing.router.injected import is_injected_row
@@ -178,12 +178,25 @@ class Replay:
             self.st.sub_pinned = pinned(src.path)
         self._price: dict[tuple[Optional[str], int], Optional[Price]] = {}
         self._tiers: dict[Optional[str], Any] = {}
+        self._tier_price: dict[tuple[str, int], Optional[Price]] = {}
+        self._last_model: Optional[str] = None
+        self._last_day = -1
+        self._last_price: Optional[Price] = None
+        self._last_tier: Optional[str] = None
 
     def price(self, model: Optional[str], day: int) -> Optional[Price]:
         key = (model, day)
         p = self._price.get(key, False)
         if p is False:
             p = self._price[key] = self.prices.resolve(model, day)[1] if model else None
+        return p  # type: ignore[return-value]
+
+    def tier_price(self, tier: str, day: int) -> Optional[Price]:
+        """The price of the model a tier stood for on `day` (the what-if's other models)."""
+        key = (tier, day)
+        p = self._tier_price.get(key, False)
+        if p is False:
+            p = self._tier_price[key] = self.price(tier_model(tier, day), day)
         return p  # type: ignore[return-value]
 
     def turn_line(self, blocks: Any, is_dict: bool, api_error: bool) -> None:
@@ -258,17 +271,21 @@ class Replay:
                  out: int, cw5: int, cw1: int, cr: int, side: bool) -> Entry:
         st = self.st
         day = int(ts // DAY)
-        p = self.price(model, day)
+        if model == self._last_model and day == self._last_day:  # most responses: as the one before
+            p, rec = self._last_price, self._last_tier
+        else:
+            p = self.price(model, day)
+            rec = self._tiers.get(model, False)
+            if rec is False:
+                rec = self._tiers[model] = tier_of_model(model)
+            self._last_model, self._last_day, self._last_price, self._last_tier = model, day, p, rec
         c = cost(p, inp, out, cw5, cw1, cr) if p is not None else 0.0
-        rec = self._tiers.get(model, False)
-        if rec is False:
-            rec = self._tiers[model] = tier_of_model(model)
         flags = 0
         if self.src.side or side:
             lo = hi = c
             target = st.sub_tier
             if target in TIERS and not st.sub_pinned and rec is not None and target != rec:
-                tp = self.price(tier_model(target, day), day)
+                tp = self.tier_price(target, day)
                 if tp is not None:
                     lo, hi = whatif.repriced(tp, inp, out, cw5, cw1, cr, whatif.cheaper(target, rec))
                     flags = ROUTED_SUBAGENT
@@ -287,7 +304,7 @@ class Replay:
         auto_lo = auto_hi = c
         over_auto = over_fol = 0.0
         if policy.DELEGATE in (st.auto_act, st.fol_act):
-            hp = self.price(tier_model("haiku", day), day)
+            hp = self.tier_price("haiku", day)
             if hp is not None:
                 d_lo, d_hi, st.sub_lo, st.sub_hi = whatif.delegated(hp, prompt, out, h, st.sub_lo, st.sub_hi)
             else:
@@ -296,7 +313,7 @@ class Replay:
                 st.overhead_due = False
                 if p is not None:
                     over_auto = whatif.relay_overhead(p, h)
-                sp = self.price(tier_model(st.sim, day), day) if st.sim in TIERS and st.sim != rec else p
+                sp = self.tier_price(st.sim, day) if st.sim in TIERS and st.sim != rec else p
                 if sp is not None:
                     over_fol = whatif.relay_overhead(sp, h)
         if st.auto_act == policy.DELEGATE:
@@ -312,7 +329,7 @@ class Replay:
             fol_lo = fol_hi = c
             sp = p
         else:
-            sp = self.price(tier_model(sim, day), day)
+            sp = self.tier_price(sim, day)
             fol_lo, fol_hi = whatif.repriced(sp, inp, out, cw5, cw1, cr, whatif.cheaper(sim, rec)) if sp else (c, c)
         if st.pending_switch and st.fol_act != policy.DELEGATE:
             st.pending_switch = False
@@ -479,6 +496,7 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
     entries = parsed.entries
     response, turn_line = replay.response, replay.turn_line
     prev_mid = prev_rid = prev_usage = None
+    blake, from_bytes = _blake2b, int.from_bytes
     for o in lines:
         kind = o.type
         if kind == "assistant":
@@ -512,15 +530,20 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
             if w is None:
                 cw5, cw1 = cc, 0
             else:
-                cw5, cw1 = to_int(w.ephemeral_5m_input_tokens), to_int(w.ephemeral_1h_input_tokens)
+                cw5, cw1 = w.ephemeral_5m_input_tokens, w.ephemeral_1h_input_tokens
+                if cw5 < 0 or cw1 < 0:
+                    cw5, cw1 = to_int(cw5), to_int(cw1)
                 if cw5 + cw1 < cc:
                     cw5 = cc - cw1
             if not mid:
                 key = mkey = None
-            else:
+            else:  # stable_key(mid, rid) and stable_key(mid, "\x00", sid), inlined: two calls a response
                 sid = o.sessionId or session
-                key = stable_key(mid, rid) if rid else stable_key(mid, "", sid)
-                mkey = stable_key(mid, "\x00", sid)
+                key = from_bytes(blake(f"{mid}\x1f{rid}".encode("utf-8", "surrogatepass") if rid else
+                                       f"{mid}\x1f\x1f{sid}".encode("utf-8", "surrogatepass"),
+                                       digest_size=8).digest(), "little", signed=True)
+                mkey = from_bytes(blake(f"{mid}\x1f\x00\x1f{sid}".encode("utf-8", "surrogatepass"),
+                                        digest_size=8).digest(), "little", signed=True)
             if model is None and not (inp or out or cw5 or cw1 or cr):
                 continue  # `<synthetic>` lines: Claude Code's local notices, not API calls
             entries.append(response(key, mkey, ts, model, inp, out, cw5, cw1, cr, side))

@@ -252,7 +252,7 @@ class Progress:
 def _chunks(sizes: list[int], n: int) -> list[list[int]]:
     """About n*4 runs of consecutive files of similar byte size: results come back in file
     order while the parent digests one run as the workers parse the next."""
-    target = max(sum(sizes) // (n * 4), 1)
+    target = max(sum(sizes) // (n * 16), 1)
     chunks: list[list[int]] = []
     cur: list[int] = []
     acc = 0

@@ -20,6 +20,7 @@ DOWN_STREAK = 2  # consecutive prompts routed below the live tier before suggest
 SAVING_MARGIN = 0.8  # suggest a switch only when it costs at most this share of staying
 
 UP, DOWN, DELEGATE = "up", "down", "delegate"
+_RANK = {tier: rank(tier) for tier in TIERS}  # the report replays this per prompt: a dict beats a call
 
 
 def switch_cost(tier: str, context_tokens: int, prompts: int) -> float:
@@ -52,11 +53,11 @@ def action(kind: str, want: str, intent: str, current: str | None, recent: list,
     """What the hook does about a routed prompt: UP, DOWN (suggest /model), DELEGATE (hand a
     one-off lookup to a haiku subagent), or "" (stay silent). `recent` holds the routed tiers
     before this prompt, newest last; `context_tokens` is the conversation's size."""
-    if current not in TIERS or kind == "continue" or want not in TIERS:
+    if current not in _RANK or kind == "continue" or want not in _RANK:
         return ""
-    if rank(want) > rank(current):
+    if _RANK[want] > _RANK[current]:
         return UP
-    if rank(want) < rank(current):
+    if _RANK[want] < _RANK[current]:
         if want == "haiku" and intent == "lookup":
             return DELEGATE
         streak = down_streak(recent, current) + 1
