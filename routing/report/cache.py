@@ -33,7 +33,7 @@ class Files(msgspec.Struct, array_like=True):
 
 class Index(msgspec.Struct, array_like=True):
     """What an unchanged tree needs: each cached file's identity, the summary of them all, and
-    their dedup keys (sorted int64s) to check a re-read file against."""
+    their dedup keys (int64s, in file order) to check a re-read file against."""
 
     schema: int
     fingerprint: str

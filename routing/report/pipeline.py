@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from bisect import bisect_left
+from collections import Counter
 from datetime import date, tzinfo
 from typing import Any, Mapping, NamedTuple, Optional
 
@@ -97,20 +97,17 @@ def _unchanged(req: Request, files: list[SourceFile], idents: list, index: repor
         return None  # a cached file is gone, or this run reads another set (--project)
     job = Job([files[i] for i in again], [None] * len(again), req.prices, req.tz, classifier)
     records = parse_all(job, [0] * len(again), 1)
-    keys = array("q", index.keys)
-    for r in records:
-        if r.cacheable or _meets(r.keys, keys):
-            return None
+    if any(r.cacheable for r in records) or _meets(records, array("q", index.keys)):
+        return None
     return summarize(records, merge_shared(records, DayOf(req.tz)), into=index.summary)
 
 
-def _meets(record_keys: bytes, sorted_keys: array) -> bool:
-    n = len(sorted_keys)
-    for k in array("q", record_keys):
-        i = bisect_left(sorted_keys, k)
-        if i < n and sorted_keys[i] == k:
-            return True
-    return False
+def _meets(records: list[FileRecord], keys: array) -> bool:
+    """Whether any of these (few) records shares a response key with `keys` (many)."""
+    few: set[int] = set()
+    for r in records:
+        few.update(array("q", r.keys))
+    return bool(few) and not few.isdisjoint(keys)
 
 
 def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_fp: str,
@@ -138,23 +135,19 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
     volatile = [r for r in done if not r.cacheable]
     stable = summarize(keep, merge_shared(keep, day_of))
     summary = stable
+    every = array("q")
+    for r in keep:
+        every.frombytes(r.keys)
     if volatile:
-        every = array("q")
-        for r in keep:
-            every.frombytes(r.keys)
-        known = set(every)
-        if any(not known.isdisjoint(array("q", r.keys)) for r in volatile):
+        if _meets(volatile, every):
             summary = summarize(done, merge_shared(done, day_of))
         else:  # the files still being written share nothing with the rest: add them on top
             copy = msgspec.msgpack.decode(msgspec.msgpack.encode(stable), type=Summary)
             summary = summarize(volatile, merge_shared(volatile, day_of), into=copy)
     error = None
     if req.use_cache and req.project is None:
-        every = array("q")
-        for r in keep:
-            every.frombytes(r.keys)
         index = report_cache.Index(report_cache.SCHEMA, fp, {r.path: (r.size, r.mtime_ns, r.ino) for r in keep},
-                                   [r.path for r in volatile], stable, array("q", sorted(every)).tobytes())
+                                   [r.path for r in volatile], stable, every.tobytes())
         error = report_cache.save(fp, keep, index, router_fp, classifier.salt, classifier.memo)
         report_cache.write_unknown_models(summary.unknown)
     elif req.use_cache and todo:
@@ -178,17 +171,22 @@ def merge_shared(records: list[FileRecord], day_of: DayOf) -> dict[int, list[Gro
     every = array("q")
     for r in records:
         every.frombytes(r.keys)
-    if len(set(every)) == len(every):
+    repeated = {k for k, n in Counter(every).items() if n > 1}
+    if not repeated:
         return {}
+    # Only a file holding a repeated key can share one with another file: look closer at those.
     seen: set[int] = set()
     shared: set[int] = set()
-    key_sets = []
-    for r in records:
-        ks = set(array("q", r.keys))
+    key_sets = {}
+    for i, r in enumerate(records):
+        keys = array("q", r.keys)
+        if repeated.isdisjoint(keys):
+            continue
+        ks = set(keys)
         shared |= ks & seen
         seen |= ks
-        key_sets.append(ks)
-    dirty = [i for i, ks in enumerate(key_sets) if not shared.isdisjoint(ks)]
+        key_sets[i] = ks
+    dirty = [i for i, ks in key_sets.items() if not shared.isdisjoint(ks)]
     if not dirty:
         return {}
     d = Dedup()

@@ -250,7 +250,7 @@ class Progress:
 
 
 def _chunks(sizes: list[int], n: int) -> list[list[int]]:
-    """About n*4 runs of consecutive files of similar byte size: results come back in file
+    """About n*16 runs of consecutive files of similar byte size: results come back in file
     order while the parent digests one run as the workers parse the next."""
     target = max(sum(sizes) // (n * 16), 1)
     chunks: list[list[int]] = []
