@@ -62,12 +62,12 @@ class _Assistant(msgspec.Struct):
     isApiErrorMessage: Any = False
 
 
-class _Writes(msgspec.Struct):
+class _Writes(msgspec.Struct, gc=False):
     ephemeral_5m_input_tokens: int = 0
     ephemeral_1h_input_tokens: int = 0
 
 
-class _LineUsage(msgspec.Struct):
+class _LineUsage(msgspec.Struct, gc=False):
     input_tokens: int = 0
     output_tokens: int = 0
     cache_creation_input_tokens: int = 0
@@ -75,13 +75,13 @@ class _LineUsage(msgspec.Struct):
     cache_creation: Optional[_Writes] = None
 
 
-class _LineBlock(msgspec.Struct):
+class _LineBlock(msgspec.Struct, gc=False):
     type: Optional[str] = None
     name: Optional[str] = None
     text: Optional[str] = None
 
 
-class _LineMessage(msgspec.Struct):
+class _LineMessage(msgspec.Struct, gc=False):
     id: Optional[str] = None
     model: Optional[str] = None
     usage: Optional[_LineUsage] = None
@@ -91,7 +91,7 @@ class _LineMessage(msgspec.Struct):
 _NO_RAW = msgspec.Raw(b"")
 
 
-class _Line(msgspec.Struct):
+class _Line(msgspec.Struct, gc=False):
     """Every field the report reads from any line, strictly typed: a file whose lines all fit is
     decoded in one call (decode_lines); any other file takes the line-by-line paths."""
 
@@ -252,10 +252,11 @@ class Replay:
         tier, kind, intent = self.classify(text, st.live, tuple(st.recent_auto), st.esc_auto, prev)
         st.auto_act = policy.action(kind, tier, intent, st.live, st.recent_auto, h)
         if st.sim == st.live and st.recent_fol == st.recent_auto and st.esc_fol == st.esc_auto:
-            ftier, fkind, fintent = tier, kind, intent
+            ftier, fkind, fintent = tier, kind, intent  # both scenarios stand where they did: same answers
+            st.fol_act = st.auto_act
         else:
             ftier, fkind, fintent = self.classify(text, st.sim, tuple(st.recent_fol), st.esc_fol, prev)
-        st.fol_act = policy.action(fkind, ftier, fintent, st.sim, st.recent_fol, h)
+            st.fol_act = policy.action(fkind, ftier, fintent, st.sim, st.recent_fol, h)
         st.recent_auto = (st.recent_auto + [tier])[-5:]
         st.recent_fol = (st.recent_fol + [ftier])[-5:]
         st.esc_auto += kind == "escalate"

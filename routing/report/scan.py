@@ -63,6 +63,8 @@ class Classifier:
     def __init__(self, rules: Any, memo: dict[bytes, tuple[str, str, str]], salt: bytes) -> None:
         self._rules, self.memo, self.salt = rules, memo, salt
         self._classify: Any = None
+        self._text: Optional[str] = None  # the latest prompt and its salted hash (held in memory only)
+        self._digest = b""
         self.new: dict[bytes, tuple[str, str, str]] = {}
 
     def prepare(self) -> None:
@@ -80,8 +82,12 @@ class Classifier:
     def __call__(self, text: str, current: Optional[str], recent: tuple, escalations: int,
                  prev: Optional[str] = None) -> tuple[str, str, str]:
         session = current if current in TIERS else next((t for t in reversed(recent) if t in TIERS), None)
-        key = (_blake2b(text.encode("utf-8", "replace"), digest_size=16, key=self.salt).digest()
-               + f"{session or ''}|{prev or ''}".encode())
+        if text is self._text:  # the follow scenario asks again about the same prompt
+            digest = self._digest
+        else:
+            digest = _blake2b(text.encode("utf-8", "replace"), digest_size=16, key=self.salt).digest()
+            self._text, self._digest = text, digest
+        key = digest + f"{session or ''}|{prev or ''}".encode()
         hit = self.memo.get(key)
         if hit is None:
             if self._classify is None:
