@@ -86,7 +86,10 @@ def main() -> None:
         files = sum(1 for f in tree_dir.rglob("*.jsonl") if f.is_file())
         print(f"tree: {files:,} files, {size / 1e6:.0f} MB, cores: {os.cpu_count()}")
         env = {**os.environ, "CLAUDE_CONFIG_DIR": str(tree_dir), "NO_COLOR": "1", "HOME": str(base)}
-        env.pop("CODEX_HOME", None)
+        # Installed wheels ship byte-compiled (as bench/hooks.py says): let the warm-up run write
+        # .pyc files, or every route run would also measure compiling routing's source (~40 ms).
+        for var in ("CODEX_HOME", "PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME"):
+            env.pop(var, None)
         route = [sys.executable, "-m", "routing", "report", "session", "--json", "--since", "2000-01-01"]
         ccusage = [str(CCUSAGE), "claude", "session", "--json", "--offline"]
         baseline = [sys.executable, "-c", "pass"]

@@ -86,11 +86,13 @@ def find_files(project: Optional[str] = None) -> list[SourceFile]:
     found: list[SourceFile] = []
     for root in claude_roots():
         for dirpath, _dirs, files in os.walk(root):
+            rel = os.path.relpath(dirpath, root)  # per directory, not per file: trees hold thousands
+            dir_parts = () if rel == os.curdir else tuple(rel.split(os.sep))
             for name in files:
                 if not name.endswith(".jsonl"):
                     continue
                 full = os.path.join(dirpath, name)
-                parts = Path(os.path.relpath(full, root)).parts
+                parts = dir_parts + (name,)
                 if len(parts) < 2:
                     continue
                 proj = parts[0]
