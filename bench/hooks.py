@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from routing.claude.merge import NO_SITE  # noqa: E402
 SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.197"
 NEW_SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.332"
 
@@ -40,7 +43,7 @@ PROMPT = {
     "prompt": "find the race condition in the job scheduler and explain why it only happens under load",
 }
 TARGET = 1.5
-BASELINES = ("python -c pass", "python -c 'import re'")
+BASELINES = ("python -c pass", "python -c 'import re'", "python -S -c pass")
 STATUS = {
     "session_id": "bench-session",
     "model": {"id": "claude-sonnet-5", "display_name": "Sonnet 5"},
@@ -95,12 +98,13 @@ def main() -> None:
             raw = json.dumps(data).encode()
             return lambda i: raw
 
-        def hook(script: str) -> list[str]:
-            return [py, str(ROOT / "hooks" / script)]
+        def hook(script: str) -> list[str]:  # as route install writes it (-S: see merge.command_for)
+            return [py, NO_SITE, str(ROOT / "hooks" / script)]
 
         cases = {
             "python -c pass": ([py, "-c", "pass"], lambda i: b""),
             "python -c 'import re'": ([py, "-c", "import re"], lambda i: b""),
+            "python -S -c pass": ([py, "-S", "-c", "pass"], lambda i: b""),
             "UserPromptSubmit hook": (hook("user_prompt_submit.py"), prompt_stdin),
             "UserPromptSubmit, hostile repo": (hook("user_prompt_submit.py"), hostile_stdin),
             "UserPromptSubmit, task-notif.": (hook("user_prompt_submit.py"),

@@ -3,7 +3,7 @@
 What install adds (and uninstall removes, and nothing else):
 - one hook group per event: UserPromptSubmit, PreToolUse (matcher "Agent|Task"),
   SessionStart, SessionEnd, PreModelSwitch, PostModelSwitch, each running
-  `<venv python> <hooks/NAME.py> || true` (fail open);
+  `<venv python> -S <hooks/NAME.py> || true` (fail open; -S: see command_for);
 - `statusLine`, only when the user has none (theirs is never replaced);
 - `"model": "sonnet"`, only when no model is set;
 - `advisorModel`, only with `--advisor MODEL` and when the user has none;
@@ -75,10 +75,14 @@ def hooks_dir() -> Path:
 
 # Appended to every command: its exit status is 0 whatever happened before it.
 FAIL_OPEN = "|| true"
+NO_SITE = "-S"
 
 
 def command_for(script: Path, python: Optional[str] = None) -> str:
-    """`<python> <script> || true # modelroute`: the interpreter's real path (no shim), fail-open, our marker.
+    """`<python> -S <script> || true # modelroute`: the interpreter's real path (no shim), fail-open, our marker.
+
+    -S skips `site`, a quarter of the interpreter's start-up; the scripts find
+    the package and, when they need one, `site` themselves (hooks/_hookentry.py).
 
     Claude Code reads exit 2 from UserPromptSubmit as "block this prompt" and from
     PreToolUse as "block this tool call", and Python exits 2 when it cannot open
@@ -89,7 +93,7 @@ def command_for(script: Path, python: Optional[str] = None) -> str:
     prompt and tool call goes through, and `route doctor` names what broke.
     """
     exe = os.path.abspath(python or sys.executable)
-    return f"{shlex.quote(exe)} {shlex.quote(str(script))} {FAIL_OPEN} # {MARKER}"
+    return f"{shlex.quote(exe)} {NO_SITE} {shlex.quote(str(script))} {FAIL_OPEN} # {MARKER}"
 
 
 def hook_argv(command: str) -> list[str]:

@@ -150,7 +150,7 @@ def test_hook_commands_are_the_absolute_interpreter_and_script(isolated_home: Pa
     doc = json.loads(settings_file(isolated_home).read_text())
     cmd = doc["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"]
     argv = shlex.split(cmd, comments=True)
-    assert argv == [os.path.abspath(sys.executable), str(hooks / "user_prompt_submit.py"), "||", "true"]
+    assert argv == [os.path.abspath(sys.executable), "-S", str(hooks / "user_prompt_submit.py"), "||", "true"]
     assert cmd.endswith("|| true # modelroute")
 
 

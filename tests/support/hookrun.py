@@ -1,4 +1,4 @@
-"""Run the real hook scripts as Claude Code does: `<python> <script>`, JSON on stdin."""
+"""Run the real hook scripts as Claude Code does: `<python> -S <script>`, JSON on stdin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from support.tools import DATA, ROOT
+
+from routing.claude.merge import NO_SITE
 
 HOOKS = ROOT / "hooks"
 SAMPLES = DATA / "host-samples" / "claude-code-2.1.197"
@@ -28,7 +30,7 @@ def run_hook(
 ) -> subprocess.CompletedProcess:
     data = payload if isinstance(payload, bytes) else (payload if isinstance(payload, str) else json.dumps(payload)).encode()
     return subprocess.run(
-        [sys.executable, str(HOOKS / script)],
+        [sys.executable, NO_SITE, str(HOOKS / script)],  # as the installed command runs it
         input=data,
         capture_output=True,
         # Hooks record in a detached process; tests that read the state right after
