@@ -147,7 +147,8 @@ def _find(rules: RuleSet, question: str) -> _Signals:
             if got_intent and got_topic:
                 break
     if not low.isascii():
-        for sub, name in rules.substrings:
+        index = rules.substrings_by_char
+        for sub, name in [pair for ch in index.keys() & set(low) for pair in index[ch]]:
             pos = low.find(sub)
             if pos < 0:
                 continue

@@ -28,12 +28,16 @@ next step) is one more set of named weights on top.
 
 from __future__ import annotations
 
-import math
 import os
-from zlib import crc32
 
 from routing.core.tiers import TIERS, step_up
 from routing.router.decision import Decision
+from routing.router.textscan import stable_hash
+
+try:  # operator's C half, built into the interpreter; operator.py itself is one more file to load
+    from _operator import itemgetter
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import itemgetter
 
 LABELS = ("haiku", "sonnet", "opus", "escalate", "continue")
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
@@ -72,7 +76,7 @@ def named_features(rule: dict, question: str, paste: str) -> dict[str, float]:
     intent = kind if kind != "task" else (rule.get("intent") or "none")
     out[f"intent={intent if intent in RULE_INTENTS else 'task'}"] = 1.0
     n = len(question.split())
-    out["words"] = math.log1p(n) / 4
+    out["words"] = min(n, 400) ** 0.5 / 10  # concave in length; ** needs no math module
     if question.rstrip().endswith(("?", "？")):
         out["question"] = 1.0
     if paste:
@@ -87,7 +91,7 @@ def words(text: str) -> list[str]:
 
 
 _MASK = (1 << BITS) - 1
-_EDGE = crc32(b"w:^")  # the hash standing for the start and the end of the text
+_EDGE = stable_hash("w:^")  # the hash standing for the start and the end of the text
 _word_cache: dict[str, tuple[int, tuple[int, ...]]] = {}
 
 
@@ -96,10 +100,10 @@ def _word(w: str) -> tuple[int, tuple[int, ...]]:
     (Chinese and Japanese have no spaces). Cached: prompts repeat their words."""
     hit = _word_cache.get(w)
     if hit is None:
-        h = crc32(("w:" + w).encode("utf-8", "surrogatepass"))
+        h = stable_hash("w:" + w)
         own = [h & _MASK]
         if not w.isascii() and len(w) > 1:
-            own += [crc32(("c:" + w[i : i + 2]).encode("utf-8", "surrogatepass")) & _MASK for i in range(len(w) - 1)]
+            own += [stable_hash("c:" + w[i : i + 2]) & _MASK for i in range(len(w) - 1)]
         hit = (h, tuple(own))
         if len(_word_cache) < 100_000:
             _word_cache[w] = hit
@@ -166,8 +170,12 @@ class Model:
         out = [b0, b1, b2, b3, b4]
         found = buckets(text)
         if found:
-            inv = 1.0 / math.sqrt(len(found))
-            out = [o + sum(map(col.__getitem__, found)) * s * inv for o, col, s in zip(out, self.columns, self.scales)]
+            inv = len(found) ** -0.5
+            if len(found) == 1:  # itemgetter of one item gives that item, not a tuple
+                (b,) = found
+                return [o + col[b] * s * inv for o, col, s in zip(out, self.columns, self.scales)]
+            pick = itemgetter(*found)  # one C call per column gathers every bucket's weight
+            out = [o + sum(pick(col)) * s * inv for o, col, s in zip(out, self.columns, self.scales)]
         return out
 
     def parts(self, named: dict[str, float], text: str) -> dict[str, list[float]]:
@@ -175,13 +183,13 @@ class Model:
         out = {name: [wi * x for wi in self.weights[name]] for name, x in named.items() if name in self.weights and x}
         found = buckets(text)
         if found:
-            norm = math.sqrt(len(found))
+            norm = len(found) ** 0.5
             out["words"] = [sum(map(col.__getitem__, found)) * s / norm for col, s in zip(self.columns, self.scales)]
         return out
 
     def word_contributions(self, text: str, label: int, other: int) -> list[tuple[float, str]]:
         """Each word's pull toward `label` over `other`, strongest first (for explanations)."""
-        norm = math.sqrt(len(buckets(text)) or 1)
+        norm = (len(buckets(text)) or 1) ** 0.5
         win, lose = self.columns[label], self.columns[other]
         seen: dict[str, float] = {}
         for w in words(text):
@@ -261,9 +269,12 @@ def adjust(m: Model, doc: "dict | None") -> bool:
     return True
 
 
+_E = 2.718281828459045  # e: `** x` instead of math.exp, as math is a module to load (~0.4 ms a hook)
+
+
 def softmax(xs: list[float]) -> list[float]:
     m = max(xs)
-    e = [math.exp(x - m) for x in xs]
+    e = [_E ** (x - m) for x in xs]
     s = sum(e)
     return [x / s for x in e]
 
@@ -318,8 +329,8 @@ def weigh(decision: Decision, rule: dict, question: str, paste: str, session: "s
         elif runner < 0 or x > raw[runner]:
             runner = i
     top = raw[best]
-    total = sum(math.exp(x - top) for x in raw)
-    p_best, p_runner = 1.0 / total, math.exp(raw[runner] - top) / total
+    total = sum(_E ** (x - top) for x in raw)
+    p_best, p_runner = 1.0 / total, _E ** (raw[runner] - top) / total
     label = m.labels[best]
     ruled = decision.tier if decision.kind == "task" else decision.kind
     said = f"{label} {p_best:.0%} over {m.labels[runner]} {p_runner:.0%}"

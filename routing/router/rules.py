@@ -16,12 +16,11 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from zlib import crc32
 
 from routing.core import fastjson, paths
 from routing.core.tiers import TIERS
 from routing.router import textscan
-from routing.router.textscan import PLAIN, fold, has_digit
+from routing.router.textscan import PLAIN, fold, has_digit, stable_hash
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
@@ -31,7 +30,7 @@ if TYPE_CHECKING:  # annotations only: typing costs the hooks start-up time
 BUILTIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.json")
 # Hyphens and dots split words ("race-condition" is "race condition") the same
 # way in lexicons and prompts; apostrophes stay inside ("what's").
-CACHE_LAYOUT = 5  # bump when RuleSet._STATE changes
+CACHE_LAYOUT = 6  # bump when RuleSet._STATE or _shard_of changes
 SHARDS = 256  # pieces of the phrase tables in the cache (see RuleSet.tables)
 STEM_MIN = 4  # letters a stem needs: shorter ones would match too much
 # re's flag values (re.IGNORECASE, re.MULTILINE, re.DOTALL), so patterns can be declared without importing it.
@@ -119,7 +118,7 @@ class LazyPattern:
 
 
 def _shard_of(word: str) -> int:
-    return crc32(word.encode("utf-8", "surrogatepass")) % SHARDS
+    return stable_hash(word) % SHARDS
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -165,6 +164,7 @@ class RuleSet:
         self._blobs: "tuple[bytes, ...] | None" = None  # the shards as read, for state()
         self._subs: "list[tuple[str, str]] | None" = []
         self._subs_blob: "bytes | None" = None
+        self._subs_index: "dict[str, list[tuple[str, str]]] | None" = None
         if state is not None:
             self._load(state)
             return
@@ -274,6 +274,18 @@ class RuleSet:
         if self._subs is None:
             self._subs = marshal.loads(self._subs_blob or b"")
         return self._subs
+
+    @property
+    def substrings_by_char(self) -> dict[str, list[tuple[str, str]]]:
+        """The substrings by their first character: a prompt is searched only for those
+        whose first character it holds (a Chinese prompt holds few of the ~700)."""
+        if self._subs_index is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for sub, name in self.substrings:
+                if sub:
+                    index.setdefault(sub[0], []).append((sub, name))
+            self._subs_index = index
+        return self._subs_index
 
     @property
     def substrings_blob(self) -> bytes:

@@ -27,6 +27,19 @@ _DIGITS = "0123456789"
 _FOLD = {ord("ı"): "i", ord("ſ"): "s", ord("İ"): "i", ord("K"): "k"}
 
 _compiled = None
+_PRIME = 4294967291  # the largest prime below 2**32
+
+
+def stable_hash(text: str) -> int:
+    """A 32-bit hash that is the same in every process (str's hash() is salted per process).
+
+    The bytes read as one little-endian integer, modulo a prime, then mixed: C-speed, and
+    unlike zlib.crc32 it needs no extension module loaded before every prompt
+    (~0.6 ms a hook). Rule shards and the learned layer's buckets are keyed by it.
+    """
+    x = int.from_bytes(text.encode("utf-8", "surrogatepass"), "little") % _PRIME
+    return (x * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF) >> 32  # Fibonacci hashing spreads the bits
+
 
 
 def _c_engine():

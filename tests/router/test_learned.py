@@ -25,7 +25,7 @@ def test_the_shipped_model_loads_and_matches_its_features() -> None:
 
 
 def test_word_buckets_are_stable_across_processes() -> None:
-    """Training and run time must hash alike: crc32, never Python's salted hash()."""
+    """Training and run time must hash alike: textscan.stable_hash, never Python's salted hash()."""
     code = "from routing.router.learned import buckets; print(sorted(buckets('still broken after your fix, 还是不行')))"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                            env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
