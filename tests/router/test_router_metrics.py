@@ -16,8 +16,8 @@ from support.tools import DATA, IN_CI, ROOT, SHARED
 CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last raised (README: How well it routes).
 FLOORS = {
-    "test": {"n": 600, "accuracy": 0.63, "opus_recall": 0.50, "escalate_recall": 0.38},
-    "train": {"n": 1700, "accuracy": 0.87, "opus_recall": 0.95, "escalate_recall": 0.42},
+    "test": {"n": 1000, "accuracy": 0.62, "opus_recall": 0.50, "escalate_recall": 0.38},
+    "train": {"n": 2400, "accuracy": 0.85, "opus_recall": 0.95, "escalate_recall": 0.42},
 }
 
 from routing.router.classify import classify
