@@ -290,8 +290,8 @@ _SAYS = {
 
 
 # An escalation rejects the last answer: without a word of complaint the words alone
-# cannot make one. (The previous turn is left out on purpose: the corpus recorded it
-# mostly for complaints, and the hook knows it for every prompt.)
+# cannot make one. (What the previous turn did is not a feature: the corpus recorded
+# it mostly for complaints. Only whether there was one counts, in `possible`.)
 _COMPLAINT = ("dissatisfied", "persists", "deeper", "problem", "clear_error")
 
 
@@ -307,10 +307,17 @@ def kept_high(rule: dict) -> bool:
 
 
 def possible(label: str, rule: dict) -> bool:
-    if label != "escalate":
+    """May the words make this label? An escalation rejects the previous turn: it needs a
+    word of complaint, and a turn to reject (no first prompt of a session is one), unless
+    the rules read one in the words themselves ("still wrong", "think harder")."""
+    if label != "escalate" or rule.get("kind") == "escalate":
         return True
     signals = rule.get("signals")
-    return signals is None or any(s in signals for s in _COMPLAINT)  # None: not recorded (old first sights)
+    if signals is None:  # not recorded (old first sights)
+        return True
+    if "prev" in rule and rule["prev"] is None:
+        return False
+    return any(s in signals for s in _COMPLAINT)
 
 
 def weigh(decision: Decision, rule: dict, question: str, paste: str, session: "str | None") -> Decision:
