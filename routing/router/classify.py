@@ -66,20 +66,25 @@ _BOUNDARY = frozenset(".!?;:,\n(")
 _GLUE_BEFORE = frozenset("/.@\\#$_")
 
 
-class _Signals:
-    """Which signals fired in the ask, and which intents open a clause."""
+class _Signals(dict):
+    """Which signals fired in the ask, and which intents open a clause.
 
-    __slots__ = ("first", "first_end", "initial", "hits", "n_tokens")
+    The dict itself maps each signal to the char offset of its first match, so
+    `"design" in sig` is the dict's own test (the router asks ~30 per prompt)."""
+
+    __slots__ = ("first_end", "initial", "hits", "n_tokens")
 
     def __init__(self) -> None:
-        self.first: dict[str, int] = {}  # signal -> char offset of its first match
+        super().__init__()
         self.first_end: dict[str, int] = {}  # signal -> char offset where that first match ends
         self.hits: dict[str, int] = {}  # signal -> number of phrase matches
         self.initial: dict[str, int] = {}  # intent -> char offset where it opens a clause
         self.n_tokens = 0
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.first
+    @property
+    def first(self) -> dict[str, int]:
+        """signal -> char offset of its first match."""
+        return self
 
 
 def _find(rules: RuleSet, question: str) -> _Signals:
