@@ -97,7 +97,7 @@ def _unchanged(req: Request, files: list[SourceFile], idents: list, index: repor
         return None  # a cached file is gone, or this run reads another set (--project)
     job = Job([files[i] for i in again], [None] * len(again), req.prices, req.tz, classifier)
     records = parse_all(job, [0] * len(again), 1)
-    if any(r.cacheable for r in records) or _meets(records, array("q", index.keys)):
+    if any(r.cacheable for r in records) or (records and _meets(records, array("q", index.keys))):
         return None
     return summarize(records, merge_shared(records, DayOf(req.tz)), into=index.summary)
 

@@ -283,3 +283,20 @@ def test_a_file_decoded_in_one_call_reads_exactly_as_line_by_line(tmp_path: Path
     slow = records()
     assert sum(b'"type":"user"' in Path(f.path).read_bytes() for f in files) > 10
     assert fast == slow
+
+
+def test_a_file_still_being_written_that_repeats_a_cached_response_counts_it_once(tmp_path: Path,
+                                                                                   isolated_home: Path) -> None:
+    """A repeat run answers from the index unless a re-read file (its last line still being written)
+    shares a response with the cached files: then everything is merged again, never counted twice."""
+    proj = tmp_path / "c" / "projects" / "-p"
+    proj.mkdir(parents=True)
+    shared = _line(1, "claude-opus-4-8")
+    (proj / "a.jsonl").write_text(shared + "\n" + _line(2, "claude-opus-4-8", "2026-11-20T10:00:02.000Z") + "\n")
+    (proj / "b.jsonl").write_text(shared + "\n" + _line(3, "claude-sonnet-5", "2026-11-20T10:00:03.000Z") + "\n"
+                                  + '{"type":"assistant","message":{"id":"msg_9"')  # still being written
+    env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "c")}
+    fresh = report_json("model", "--since", "2000-01-01", "--no-cache", env=env)["by_model"]
+    assert {m["model"]: m["requests"] for m in fresh} == {"claude-opus-4-8": 2, "claude-sonnet-5": 1}
+    for _ in range(2):  # the first run fills the cache, the second would answer from the index
+        assert report_json("model", "--since", "2000-01-01", env=env)["by_model"] == fresh
