@@ -245,14 +245,16 @@ def _complains_after(prev: str, sig: _Signals, question: str) -> bool:
     edited files or answered, it rejects that turn; on its own it may be a new bug."""
     if prev not in ("edit", "answer") or sig.n_tokens > 60:
         return False
-    unhappy = "dissatisfied" in sig
+    # "I said the formats must match", "undo what you just did", "ちがう": a correction
+    # of how the last turn did it rejects that turn as surely as "still broken".
+    unhappy = "dissatisfied" in sig or "corrects" in sig
     persists = "persists" in sig
     broken = "problem" in sig or "clear_error" in sig or _negates(question)
     if not (unhappy or persists and broken or prev == "edit" and broken and _starts_with_now(question)):
         return False
     # "still" in "add X, still keeping Y" is a new task: the complaint must come first.
     ask = min((sig.initial[k] for k in ("code", "design", "lookup", "explain") if k in sig.initial), default=None)
-    cue = min((sig.first[k] for k in ("dissatisfied", "persists", "problem") if k in sig), default=0)
+    cue = min((sig.first[k] for k in ("dissatisfied", "corrects", "persists", "problem") if k in sig), default=0)
     return ask is None or cue <= ask or _starts_with_now(question)
 
 
@@ -334,7 +336,8 @@ def _by_rules(rules: RuleSet, question: str, paste: str, context: Optional[Conte
         return Decision(tier, "escalate", 0.8, why, "escalate")
     if prev and _complains_after(prev, sig, question):
         base = session or "sonnet"
-        why = [rules.reasons["persists"] if "persists" in sig else rules.reasons["dissatisfied"],
+        why = [rules.reasons["persists"] if "persists" in sig else
+               rules.reasons["corrects"] if "corrects" in sig and "dissatisfied" not in sig else rules.reasons["dissatisfied"],
                f"right after the assistant's {prev}"]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
         trace["by_context"] = True

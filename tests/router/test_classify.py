@@ -172,6 +172,9 @@ def test_rules_cache_keeps_only_the_current_version(isolated_home) -> None:
         ("yes, and keep the old endpoint working too", "plan", "continue"),
         ("the save button doesn't render on the settings page", None, "sonnet"),
         ("add a dark mode toggle to the settings page", "edit", "sonnet"),
+        ("undo what you just did to the parser and go back to the version from this morning", "edit", "escalate"),
+        ("i said both config files must use the same format", "edit", "escalate"),
+        ("我说了两个配置文件的格式要统一", "edit", "escalate"),
     ],
 )
 def test_the_previous_turn_decides_what_a_reply_means(prompt: str, prev, want: str) -> None:
