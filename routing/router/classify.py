@@ -51,6 +51,8 @@ HARD_WEIGHT = {
     "data_loss": 1.0,
 }
 OPUS_AT = 1.2  # evidence needed to lift a task to opus (measured on the sets in tests/data)
+TRADEOFF_WEIGHT = 0.7  # a trade-off question: with TRADEOFF_SYSTEM (about a system's parts) it reaches OPUS_AT
+TRADEOFF_SYSTEM = 0.6
 
 # Words that may stand between a clause boundary and its verb without
 # making the verb less of a command: "can you please write ...".
@@ -440,6 +442,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: dict)
         and "code" not in sig
         and "problem" not in sig
         and "design" not in sig
+        and "tradeoff" not in sig
         and not [h for h in hard if h != "concurrency"]  # "Mutex vs RwLock?" is a concept question
         and sig.n_tokens <= 24
     ):
@@ -466,6 +469,14 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: dict)
         evidence += 0.4
     if intent in ("", "diagnose") and "concurrency" in sig and ("problem" in sig or "nondeterministic" in sig):
         evidence += 0.6  # a concurrency symptom: wrong totals, hangs under threads
+    if "tradeoff" in sig and "keep_simple" not in sig:
+        # "is it worth moving our queues to Kafka?", "pros y contras de A y B": the
+        # labeling guide's trade-off decision, one line or not. Weighing a system's
+        # parts (a hard topic, a design, a migration, named technologies) is one;
+        # "a for loop or map here?" alone is not.
+        system = hard or any(s in sig for s in ("design", "migration", "broad_scope", "versus"))
+        evidence += TRADEOFF_WEIGHT + (TRADEOFF_SYSTEM if system else 0.0)
+        reasons.append(rules.reasons["tradeoff"])
     if sig.hits.get("versus", 0) >= 2 and (hard or "design" in sig):
         evidence += 0.8  # "A vs B vs C" under constraints: a technology decision
         reasons.append("compares options under constraints")
@@ -495,7 +506,7 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: dict)
     if intent in ("lookup", "explain") and not wants_cause:
         # A question about a system with several hard facets is reasoning,
         # whatever verb it opens with.
-        damp += 1.2 if len(hard) < 2 and "design" not in sig else 0.4
+        damp += 1.2 if len(hard) < 2 and "design" not in sig and "tradeoff" not in sig else 0.4
         if "hard_topic_as_subject" in sig or only_subject and "concept" in sig:
             damp += 1.0
     if ("clear_error" in sig or paste == "trace") and "nondeterministic" not in sig:

@@ -20,6 +20,7 @@ UNAMBIGUOUS = [
     ("design the architecture for a multi-region active-active payments system", "opus"),
     ("find the race condition in the job scheduler", "opus"),
     ("explain what the auth middleware does", "haiku"),
+    ("微服务还是单体，优缺点是什么", "opus"),
 ]
 
 
