@@ -239,7 +239,7 @@ class Replay:
         st = self.st
         if not st.turn_seen:
             return None
-        return prev_kind(frozenset(st.turn_tools), st.turn_text, st.turn_interrupted or st.turn_error)
+        return prev_kind(st.turn_tools, st.turn_text, st.turn_interrupted or st.turn_error)
 
     def prompt(self, text: str) -> None:
         st = self.st

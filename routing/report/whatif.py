@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from routing.core.tiers import rank
+from routing.core.tiers import TIERS, rank
 from routing.report.pricing import PER, Price, cost
 
 SPREAD_UP = 0.25  # a cheaper tier may write this much more output (high estimate)
@@ -58,8 +58,11 @@ def repriced(p: Price, inp: int, out: int, cw5: int, cw1: int, cr: int, cheaper:
     return cost(p, inp, round(out * (1 - SPREAD_DOWN)), cw5, cw1, cr), cost(p, inp, out, cw5, cw1, cr)
 
 
+_RANK = {tier: rank(tier) for tier in TIERS}  # asked for half the responses a report reads
+
+
 def cheaper(target: str, recorded: Optional[str]) -> bool:
-    return recorded is None or rank(target) < rank(recorded)
+    return recorded is None or _RANK[target] < _RANK[recorded]
 
 
 def reread_extra(p: Price, cr: int) -> float:

@@ -18,19 +18,30 @@ _PLAN_WORDS = ("plan", "shall i", "should i", "do you want me", "would you like 
                "go ahead", "approve", "option", "steps:", "here's what i", "here is what i", "i propose", "i suggest")
 _FIX_CLAIMS = ("fixed", "i've updated", "i have updated", "i've changed", "i updated", "i changed", "should now",
                "should work now", "now works", "is now", "resolved", "i've added", "i added", "i've removed")
+# A turn whose last words ask for a go-ahead, without a question mark.
+_ASKS = ("shall i", "should i proceed", "want me to", "let me know if", "approve")
 
 
-def prev_kind(tools: "set[str] | frozenset[str]", text: str, failed: bool = False) -> str:
-    """edit, answer, plan, question or error, for a turn that used `tools` and ended with `text`."""
+def prev_kind(tools: "set[str] | frozenset[str] | list[str]", text: str, failed: bool = False) -> str:
+    """edit, answer, plan, question or error, for a turn that used `tools` and ended with `text`.
+
+    Plain loops rather than any() over a generator: the report calls this once per prompt of
+    every transcript it reads, and the loops take two thirds of the time."""
     if failed:
         return "error"
-    if tools & EDIT_TOOLS:
+    if not EDIT_TOOLS.isdisjoint(tools):
         return "edit"
     tail = text.strip()[-600:].lower()
     if tail.endswith(("?", "？")):
-        return "plan" if any(w in tail for w in _PLAN_WORDS) else "question"
-    if any(w in tail for w in _FIX_CLAIMS):
-        return "edit"
-    if any(w in tail[-200:] for w in ("shall i", "should i proceed", "want me to", "let me know if", "approve")):
-        return "plan"
+        for w in _PLAN_WORDS:
+            if w in tail:
+                return "plan"
+        return "question"
+    for w in _FIX_CLAIMS:
+        if w in tail:
+            return "edit"
+    end = tail[-200:]
+    for w in _ASKS:
+        if w in end:
+            return "plan"
     return "answer"

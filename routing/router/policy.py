@@ -42,8 +42,10 @@ def switch_pays(current: str, target: str, context_tokens: int, prompts: int) ->
 def down_streak(recent: list, current: str) -> int:
     """How many of the latest routed tiers (newest last) are below the live tier, in a row."""
     n = 0
+    top = _RANK[current]
     for tier in reversed(recent):
-        if tier not in TIERS or rank(tier) >= rank(current):
+        r = _RANK.get(tier)
+        if r is None or r >= top:
             break
         n += 1
     return n
