@@ -195,15 +195,16 @@ def keys_of(entries: Sequence[Entry]) -> bytes:
 
 
 def group(entries: Sequence[Entry], day_of: Callable[[float], int]) -> list[Group]:
-    """Sum a file's entries per local day and model."""
-    groups: dict[tuple[int, Optional[str]], Group] = {}
+    """Sum a file's entries per local day and model (groups in order of their first entry)."""
+    runs: dict[tuple[int, Optional[str]], list[Entry]] = {}
     for e in entries:
         k = (day_of(e.ts), e.model)
-        g = groups.get(k)
-        if g is None:
-            g = groups[k] = Group(k[0], e.model)
-        g.add(e)
-    return list(groups.values())
+        run = runs.get(k)
+        if run is None:
+            runs[k] = [e]
+        else:
+            run.append(e)
+    return [Group.of(day, model, run) for (day, model), run in runs.items()]
 
 
 def _unknown(entries: Sequence[Entry], prices: PriceBook) -> tuple[list[str], list[str]]:
