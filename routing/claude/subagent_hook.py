@@ -23,7 +23,6 @@ hook routes (unless the caller set one).
 from __future__ import annotations
 
 import os
-import re
 
 from routing.claude import home
 from routing.claude.hook_io import text
@@ -36,7 +35,31 @@ from routing.state.session import Session, bump
 
 # The Agent tool's `model` enum in Claude Code 2.1.x.
 BUILTIN_PINNED = {"Explore": "haiku"}
-_FRONTMATTER_MODEL = re.compile(r"^model:\s*['\"]?([\w.\-\[\]]+)", re.M)
+# What a `model:` value may hold (the regex ^model:\s*['"]?([\w.\-\[\]]+) with re.M, as
+# plain string steps: importing `re` was a third of this hook's own start-up).
+_VALUE_PUNCT = frozenset("_.-[]")
+
+
+def pinned_model(front: str) -> str | None:
+    """The value of the first `model:` line of an agent file's frontmatter that has one."""
+    pos = 0
+    n = len(front)
+    while True:
+        i = front.find("model:", pos)
+        if i < 0:
+            return None
+        if i == 0 or front[i - 1] == "\n":
+            j = i + 6
+            while j < n and front[j].isspace():
+                j += 1
+            if j < n and front[j] in "'\"":
+                j += 1
+            k = j
+            while k < n and (front[k].isalnum() or front[k] in _VALUE_PUNCT):
+                k += 1
+            if k > j:
+                return front[j:k]
+        pos = i + 1
 
 
 def tool_model(cfg: config.Config, tier: str) -> str:
@@ -69,8 +92,7 @@ def frontmatter_model(agent_type: str, cwd: str | None) -> str | None:
         if not head.startswith("---"):
             return None
         end = head.find("\n---", 3)
-        m = _FRONTMATTER_MODEL.search(head[: end if end > 0 else len(head)])
-        value = m.group(1) if m else None
+        value = pinned_model(head[: end if end > 0 else len(head)])
         return None if value in (None, "inherit") else value
     return BUILTIN_PINNED.get(agent_type)
 
