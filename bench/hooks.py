@@ -31,7 +31,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from routing.claude.merge import NO_SITE  # noqa: E402
+from routing.claude.merge import command_for, hook_argv  # noqa: E402
 SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.197"
 NEW_SAMPLES = ROOT / "tests" / "data" / "host-samples" / "claude-code-2.1.332"
 
@@ -98,8 +98,8 @@ def main() -> None:
             raw = json.dumps(data).encode()
             return lambda i: raw
 
-        def hook(script: str) -> list[str]:  # as route install writes it (-S: see merge.command_for)
-            return [py, NO_SITE, str(ROOT / "hooks" / script)]
+        def hook(script: str) -> list[str]:  # exactly what route install writes, without the fail-open tail
+            return hook_argv(command_for(ROOT / "hooks" / script, py))
 
         cases = {
             "python -c pass": ([py, "-c", "pass"], lambda i: b""),

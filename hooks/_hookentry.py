@@ -29,14 +29,12 @@ class _SiteWhenMissing:
         import site
 
         site.main()
-        from importlib.machinery import PathFinder
-
-        for finder in sys.meta_path:  # site may add finders (editable installs)
-            if finder is not PathFinder and hasattr(finder, "find_spec"):
-                spec = finder.find_spec(name, path, target)
-                if spec is not None:
-                    return spec
-        return PathFinder.find_spec(name, path)
+        for finder in sys.meta_path:  # the path finder, and any finder site added (editable installs)
+            find = getattr(finder, "find_spec", None)
+            spec = find(name, path, target) if find else None
+            if spec is not None:
+                return spec
+        return None
 
 
 def _without_site() -> None:

@@ -32,8 +32,7 @@ from routing.report.records import DELEGATED, ROUTED_SUBAGENT, SWITCHED, Entry, 
 from routing.report.sources import Parsed, SourceFile, _blake2b, parse_ts, stable_key, to_int
 from routing.router import policy
 from routing.router.context import prev_kind
-from routing.router.injected import is_injected_row
-from routing.router.injected import not_typed
+from routing.router.injected import is_injected_row, not_typed
 
 class _Usage(msgspec.Struct):
     input_tokens: Any = 0

@@ -11,7 +11,7 @@ from typing import Any, Optional, Union
 
 from support.tools import DATA, ROOT
 
-from routing.claude.merge import NO_SITE
+from routing.claude.merge import command_for, hook_argv
 
 HOOKS = ROOT / "hooks"
 SAMPLES = DATA / "host-samples" / "claude-code-2.1.197"
@@ -30,7 +30,7 @@ def run_hook(
 ) -> subprocess.CompletedProcess:
     data = payload if isinstance(payload, bytes) else (payload if isinstance(payload, str) else json.dumps(payload)).encode()
     return subprocess.run(
-        [sys.executable, NO_SITE, str(HOOKS / script)],  # as the installed command runs it
+        hook_argv(command_for(HOOKS / script, sys.executable)),  # as the installed command runs it
         input=data,
         capture_output=True,
         # Hooks record in a detached process; tests that read the state right after
