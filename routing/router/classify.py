@@ -155,7 +155,8 @@ def _find(rules: RuleSet, question: str) -> _Signals:
                 break
     if not low.isascii():
         index = rules.substrings_by_char
-        for sub, name in [pair for ch in index.keys() & set(low) for pair in index[ch]]:
+        # sorted: a set's order follows the process's hash seed, and `initial` keeps the order found
+        for sub, name in [pair for ch in sorted(index.keys() & set(low)) for pair in index[ch]]:
             pos = low.find(sub)
             if pos < 0:
                 continue
