@@ -90,6 +90,8 @@ def words(text: str) -> list[str]:
     return text.lower().translate(_PUNCT).split()[:MAX_WORDS]
 
 
+BULK_AFTER = 64  # prompts scored before a process copies the columns for bulk scoring
+_PLUS_128 = bytes(range(128, 256)) + bytes(range(128))  # an int8's byte -> that weight + 128, unsigned
 _MASK = (1 << BITS) - 1
 _EDGE = stable_hash("w:^")  # the hash standing for the start and the end of the text
 _word_cache: dict[str, tuple[int, tuple[int, ...]]] = {}
@@ -135,7 +137,7 @@ def buckets(text: str) -> set[int]:
 class Model:
     """The fitted weights: per label a bias, one weight per named feature, one int8 per bucket."""
 
-    __slots__ = ("labels", "bias", "weights", "scales", "columns", "meta", "margin")
+    __slots__ = ("labels", "bias", "weights", "scales", "columns", "meta", "margin", "_calls", "_bulk")
 
     def __init__(self, spec: dict, weights: bytes) -> None:
         self.labels = tuple(spec["labels"])
@@ -154,6 +156,21 @@ class Model:
         # Views into the file's bytes, no copy: `array` would cost the hook collections.abc (~2 ms).
         flat = memoryview(weights)[4:].cast("b")
         self.columns = [flat[c * size : (c + 1) * size] for c in range(len(self.labels))]
+        self._calls = 0
+        self._bulk: "list[bytes] | None" = None
+
+    def _bulk_columns(self) -> "list[bytes] | None":
+        """The columns as bytes of weight + 128, once this process has scored BULK_AFTER prompts.
+
+        Gathering from bytes is about twice as fast as from an int8 memoryview, but the copy
+        (~1 ms) would be most of a hook's scoring, so only a process that routes many prompts
+        (route report, route eval) makes it."""
+        if self._bulk is None:
+            self._calls += 1
+            if self._calls <= BULK_AFTER:
+                return None
+            self._bulk = [bytes(col).translate(_PLUS_128) for col in self.columns]
+        return self._bulk
 
     def scores(self, named: dict[str, float], text: str) -> list[float]:
         """Per-label scores: the bias, the named features' weights, the words' columns."""
@@ -175,6 +192,10 @@ class Model:
                 (b,) = found
                 return [o + col[b] * s * inv for o, col, s in zip(out, self.columns, self.scales)]
             pick = itemgetter(*found)  # one C call per column gathers every bucket's weight
+            bulk = self._bulk if self._bulk is not None else self._bulk_columns()
+            if bulk is not None:  # the same integer sums, from bytes holding weight + 128
+                k = 128 * len(found)
+                return [o + (sum(pick(col)) - k) * s * inv for o, col, s in zip(out, bulk, self.scales)]
             out = [o + sum(pick(col)) * s * inv for o, col, s in zip(out, self.columns, self.scales)]
         return out
 

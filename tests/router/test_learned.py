@@ -90,3 +90,20 @@ def test_a_users_adjustment_adds_to_the_shipped_weights(monkeypatch: pytest.Monk
     assert adjusted.bias[2] == pytest.approx(plain.bias[2] + 3.0)
     assert adjusted.weights["rule=sonnet"][2] == pytest.approx(plain.weights["rule=sonnet"][2] + 3.0)
     monkeypatch.setattr(learned, "_model", None)
+
+
+def test_bulk_scoring_gives_the_hooks_scores_exactly() -> None:
+    """A process that scores many prompts switches to copied columns; every score must stay
+    the same to the last bit, or route report and the hook would route differently."""
+    spec = json.loads((ROOT / "routing" / "router" / "model" / "model.json").read_text(encoding="utf-8"))
+    raw = (ROOT / "routing" / "router" / "model" / "weights.bin").read_bytes()
+    prompts = [json.loads(line)["prompt"] for line in (ROOT / "tests" / "data" / "routing-holdout.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    hook = learned.Model(spec, raw)
+    hook._calls = -10**9  # never switches
+    bulk = learned.Model(spec, raw)
+    for p in prompts[: learned.BULK_AFTER + 1]:
+        bulk.scores({}, p)
+    assert bulk._bulk is not None
+    named = {"rule=opus": 1.0, "words": 0.4}
+    assert [hook.scores(named, p) for p in prompts] == [bulk.scores(named, p) for p in prompts]
