@@ -28,7 +28,8 @@ def test_every_item_is_labeled_and_names_its_source() -> None:
         assert isinstance(r["prompt"], str), r["id"]
         assert r["source"]["repo"] and r["source"]["path"], r["id"]
         where = r["source"]
-        assert "line" in where or "commit" in where or where["path"].startswith("issues/"), r["id"]
+        thread = where["path"].startswith(("issues/", "pull/", "discussions/"))  # a GitHub thread names itself
+        assert "line" in where or "commit" in where or thread, r["id"]
         assert r.get("prev_kind") in (None, *PREV_KINDS), r["id"]
     assert len({r["id"] for r in ROWS}) == len(ROWS)
 
