@@ -249,15 +249,17 @@ def _complains_after(prev: str, sig: _Signals, question: str) -> bool:
     if prev not in ("edit", "answer") or sig.n_tokens > 60:
         return False
     # "I said the formats must match", "undo what you just did", "ちがう": a correction
-    # of how the last turn did it rejects that turn as surely as "still broken".
-    unhappy = "dissatisfied" in sig or "corrects" in sig
+    # of how the last turn did it rejects that turn as surely as "still broken", and so
+    # does news that its change did not take ("nothing happened", "没效果", "está peor").
+    unhappy = "dissatisfied" in sig or "corrects" in sig or "not_taken" in sig
     persists = "persists" in sig
     broken = "problem" in sig or "clear_error" in sig or _negates(question)
     if not (unhappy or persists and broken or prev == "edit" and broken and _starts_with_now(question)):
         return False
     # "still" in "add X, still keeping Y" is a new task: the complaint must come first.
     ask = min((sig.initial[k] for k in ("code", "design", "lookup", "explain") if k in sig.initial), default=None)
-    cue = min((sig.first[k] for k in ("dissatisfied", "corrects", "persists", "problem") if k in sig), default=0)
+    cue = min((sig.first[k] for k in ("dissatisfied", "corrects", "not_taken", "persists", "problem") if k in sig),
+              default=0)
     return ask is None or cue <= ask or _starts_with_now(question)
 
 
@@ -340,7 +342,8 @@ def _by_rules(rules: RuleSet, question: str, paste: str, context: Optional[Conte
     if prev and _complains_after(prev, sig, question):
         base = session or "sonnet"
         why = [rules.reasons["persists"] if "persists" in sig else
-               rules.reasons["corrects"] if "corrects" in sig and "dissatisfied" not in sig else rules.reasons["dissatisfied"],
+               rules.reasons["corrects"] if "corrects" in sig and "dissatisfied" not in sig else
+               rules.reasons["not_taken"] if "not_taken" in sig and "dissatisfied" not in sig else rules.reasons["dissatisfied"],
                f"right after the assistant's {prev}"]
         why.append(f"one tier above the session's {base}" if session else "one tier above the default sonnet")
         trace["by_context"] = True

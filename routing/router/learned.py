@@ -313,7 +313,7 @@ _SAYS = {
 # An escalation rejects the last answer: without a word of complaint the words alone
 # cannot make one. (What the previous turn did is not a feature: the corpus recorded
 # it mostly for complaints. Only whether there was one counts, in `possible`.)
-_COMPLAINT = ("dissatisfied", "corrects", "persists", "deeper", "problem", "clear_error")
+_COMPLAINT = ("dissatisfied", "corrects", "not_taken", "persists", "deeper", "problem", "clear_error")
 
 
 # The labeling guide's hidden-complexity patterns: a race, a leak or an intermittent

@@ -180,6 +180,9 @@ def test_rules_cache_keeps_only_the_current_version(isolated_home) -> None:
         ("undo what you just did to the parser and go back to the version from this morning", "edit", "escalate"),
         ("i said both config files must use the same format", "edit", "escalate"),
         ("我说了两个配置文件的格式要统一", "edit", "escalate"),
+        ("i opened the page and i dont see any change", "edit", "escalate"),
+        ("没效果啊，你再看看", "edit", "escalate"),
+        ("ahora está peor que antes", "edit", "escalate"),
     ],
 )
 def test_the_previous_turn_decides_what_a_reply_means(prompt: str, prev, want: str) -> None:
