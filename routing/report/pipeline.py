@@ -1,7 +1,7 @@
 """`route report` from start to end: find the transcripts, reuse or parse each, count each response
 once, add it all up.
 
-    files -> cache hit? -> parse (routing.report.scan, in workers) -> cross-file dedup -> totals
+    files -> cache hit? -> parse (routing.report.scan, the parent and forked workers) -> cross-file dedup -> totals
 
 Only files that changed since the last run are read (routing.report.cache). Each
 file's record is deduplicated within the file; the few files that share a response

@@ -2,10 +2,12 @@
 
 A file is parsed whole the first time, and only from where the last parse stopped
 when it has grown (same inode, the bytes before that point unchanged): Claude Code
-appends to a session's transcript. Workers are forked (the router's compiled rules
-are inherited, not pickled) and get what they need from the Pool's initializer;
-each returns its files' records msgpack-encoded, so handing back 100k entries costs
-a few byte strings, not an object graph.
+appends to a session's transcript. With enough to read, the parent parses next to
+forked workers (the router's compiled rules are inherited, not pickled): each
+process takes the next run of files from a pipe of tickets until none is left, and
+each worker hands back all its records in one msgpack message at the end. The
+parent's own share is never encoded or copied, and no multiprocessing machinery
+(its import alone costs ~20 ms) is needed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from routing.report.sources import Parsed, SourceFile, _blake2b
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 CHECK_BYTES = 64
 _encode = msgspec.msgpack.Encoder().encode
-_decode_record = msgspec.msgpack.Decoder(FileRecord).decode
 _decode_entries = msgspec.msgpack.Decoder(list[Entry]).decode
 _decode_state = msgspec.msgpack.Decoder(ParseState).decode
 
@@ -100,28 +101,12 @@ class Classifier:
 
 
 class Job:
-    """What every parse needs; handed to forked workers by the Pool initializer."""
+    """What every parse needs; forked workers inherit it (nothing is pickled)."""
 
     def __init__(self, files: Sequence[SourceFile], priors: Sequence[Optional[FileRecord]], prices: PriceBook,
                  tz: tzinfo, classifier: Classifier) -> None:
         self.files, self.priors, self.prices, self.classifier = files, priors, prices, classifier
         self.day_of = DayOf(tz)
-
-
-_JOB: Optional[Job] = None  # in a worker: set once by the Pool initializer
-
-
-def _init_worker(job: Job) -> None:
-    global _JOB
-    _JOB = job
-
-
-def _parse_many(indexes: list[int]) -> tuple[list[bytes], dict[bytes, tuple[str, str, str]]]:
-    job = _JOB
-    assert job is not None
-    job.classifier.new = {}
-    out = [_encode(parse_file(job, job.files[i], job.priors[i])) for i in indexes]
-    return out, job.classifier.new
 
 
 def _unreadable(src: SourceFile) -> FileRecord:
@@ -256,10 +241,9 @@ class Progress:
             self.stream.flush()
 
 
-def _chunks(sizes: list[int], n: int) -> list[list[int]]:
-    """About n*16 runs of consecutive files of similar byte size: results come back in file
-    order while the parent digests one run as the workers parse the next."""
-    target = max(sum(sizes) // (n * 16), 1)
+def _chunks(sizes: list[int], pieces: int) -> list[list[int]]:
+    """About `pieces` runs of consecutive files of similar byte size (one ticket each)."""
+    target = max(sum(sizes) // pieces, 1)
     chunks: list[list[int]] = []
     cur: list[int] = []
     acc = 0
@@ -274,29 +258,128 @@ def _chunks(sizes: list[int], n: int) -> list[list[int]]:
     return chunks
 
 
+class _Share(msgspec.Struct, array_like=True):
+    """What a worker hands back: its runs' records by ticket, its new classifications, or its error."""
+
+    runs: list[tuple[int, list[FileRecord]]]
+    memo: dict[bytes, tuple[str, str, str]]
+    error: Optional[str] = None
+
+
+_decode_share = msgspec.msgpack.Decoder(_Share).decode
+RUNS_PER_PROCESS = 64  # tickets per process: the last one to finish waits for at most ~1/64 of its share
+MAX_TICKETS = 1024  # two bytes each: every ticket fits a pipe before any process reads one
+
+
 def parse_all(job: Job, sizes: list[int], jobs: Optional[int] = None) -> list[FileRecord]:
-    """Records of every file in `job`, in file order (parallel when there is enough to read)."""
+    """Records of every file in `job`, in file order (in `jobs` processes when there is enough to read)."""
     n = len(job.files)
     jobs = jobs or (os.cpu_count() or 1)
     bar = Progress(n)
-    out: list[FileRecord] = []
     try:
         if jobs > 1 and n > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork")
-            if any(f.tool == "claude" for f in job.files):
-                job.classifier.prepare()  # compile the router once, before the fork
-            with ctx.Pool(min(jobs, n), initializer=_init_worker, initargs=(job,)) as pool:
-                for encoded, memo in pool.imap(_parse_many, _chunks(sizes, jobs)):
-                    out.extend(_decode_record(b) for b in encoded)
-                    job.classifier.memo.update(memo)
-                    job.classifier.new.update(memo)
-                    bar.update(len(out))
-        else:
-            for i in range(n):
-                out.append(parse_file(job, job.files[i], job.priors[i]))
-                bar.update(len(out))
+            return _parse_forked(job, sizes, min(jobs, n), bar)
+        out: list[FileRecord] = []
+        for i in range(n):
+            out.append(parse_file(job, job.files[i], job.priors[i]))
+            bar.update(len(out))
+        return out
     finally:
         bar.close()
-    return out
+
+
+def _parse_forked(job: Job, sizes: list[int], procs: int, bar: Progress) -> list[FileRecord]:
+    """The parent and procs-1 forked workers take tickets (runs of files) from one pipe until it
+    is empty; the workers' records come back at the end and everything is put in file order."""
+    chunks = _chunks(sizes, min(procs * RUNS_PER_PROCESS, MAX_TICKETS))
+    if any(f.tool == "claude" for f in job.files):
+        job.classifier.prepare()  # compile the router once, before the fork
+    tickets, w = os.pipe()
+    try:
+        os.write(w, b"".join(i.to_bytes(2, "little") for i in range(len(chunks))))
+    finally:
+        os.close(w)  # drained: every reader sees the end
+    kids: list[tuple[int, int]] = []
+    try:
+        for _ in range(procs - 1):
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the worker (covered through the parent's results)
+                os.close(r)
+                _work(job, chunks, tickets, w)
+            os.close(w)
+            kids.append((pid, r))
+        runs: dict[int, list[FileRecord]] = {}
+        done = 0
+        for c in _take(tickets):
+            runs[c] = [parse_file(job, job.files[i], job.priors[i]) for i in chunks[c]]
+            done += len(chunks[c])
+            if bar.enabled:
+                bar.update(done + _handed_out(tickets, chunks, runs))
+        while kids:
+            pid, r = kids[0]
+            with open(r, "rb") as fh:
+                data = fh.read()
+            kids.pop(0)
+            _, status = os.waitpid(pid, 0)
+            try:
+                share = _decode_share(data)
+            except msgspec.DecodeError:
+                raise RuntimeError(f"a transcript worker died ({_status(status)})") from None
+            if share.error is not None:
+                raise RuntimeError(f"a transcript worker failed:\n{share.error}")
+            runs.update(share.runs)
+            job.classifier.memo.update(share.memo)
+            job.classifier.new.update(share.memo)
+    finally:
+        os.close(tickets)
+        for pid, r in kids:  # only after an error: stop the rest
+            try:
+                os.kill(pid, 15)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            os.close(r)
+    return [rec for c in range(len(chunks)) for rec in runs[c]]
+
+
+def _take(tickets: int) -> Any:
+    while True:
+        t = os.read(tickets, 2)
+        if not t:
+            return
+        yield int.from_bytes(t, "little")
+
+
+def _handed_out(tickets: int, chunks: list[list[int]], mine: dict[int, list[FileRecord]]) -> int:
+    """For the progress bar: the files of the runs other processes have taken (done or under way)."""
+    import fcntl
+    import termios
+
+    taken = len(chunks) - int.from_bytes(fcntl.ioctl(tickets, termios.FIONREAD, b"\0" * 4), sys.byteorder) // 2
+    return sum(len(chunks[c]) for c in range(taken) if c not in mine)
+
+
+def _status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def _work(job: Job, chunks: list[list[int]], tickets: int, out: int) -> None:
+    """A forked worker: parse runs until the tickets run out, write one _Share, exit (never returns)."""
+    code = 0
+    try:
+        job.classifier.new = {}
+        runs = [(c, [parse_file(job, job.files[i], job.priors[i]) for i in chunks[c]]) for c in _take(tickets)]
+        data = _encode(_Share(runs, job.classifier.new))
+    except BaseException:  # noqa: BLE001 - reported by the parent, whatever it was
+        import traceback
+
+        code = 1
+        data = _encode(_Share([], {}, traceback.format_exc()))
+    try:
+        with open(out, "wb") as fh:
+            fh.write(data)
+    finally:
+        os._exit(code)

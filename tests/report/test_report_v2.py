@@ -300,3 +300,65 @@ def test_a_file_still_being_written_that_repeats_a_cached_response_counts_it_onc
     assert {m["model"]: m["requests"] for m in fresh} == {"claude-opus-4-8": 2, "claude-sonnet-5": 1}
     for _ in range(2):  # the first run fills the cache, the second would answer from the index
         assert report_json("model", "--since", "2000-01-01", env=env)["by_model"] == fresh
+
+
+
+def _job(root: Path):
+    """A fresh parse job over every transcript under `root`, and the files' sizes."""
+    from datetime import timezone
+
+    from routing.report.pricing import PriceBook
+    from routing.report.scan import Classifier, Job
+    from routing.report.sources import SourceFile
+    from routing.router.rules import default_rules
+
+    paths = sorted((root / "projects").rglob("*.jsonl"))
+    files = [SourceFile("claude", str(p), "p", p.stem, "subagents" in p.parts) for p in paths]
+    job = Job(files, [None] * len(files), PriceBook(), timezone.utc, Classifier(default_rules(), {}, b"s" * 16))
+    return job, [os.path.getsize(f.path) if os.access(f.path, os.R_OK) else 0 for f in files]
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_files_parsed_across_processes_read_exactly_as_in_one(tmp_path: Path, monkeypatch, jobs: int) -> None:
+    """The parent parses its share next to forked workers: the same records, in file order, and every
+    worker's new classifications reach the parent's memo (the cache keeps them)."""
+    import msgspec
+
+    from routing.report import scan
+
+    root = build_tree(tmp_path / "c", sessions=12, text=0.3).root
+    job, sizes = _job(root)
+    one = [msgspec.msgpack.encode(r) for r in scan.parse_all(job, sizes, 1)]
+    memo = dict(job.classifier.memo)
+    job, sizes = _job(root)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan, "RUNS_PER_PROCESS", 4)  # several runs each, on this small tree
+    parent, parse_file = os.getpid(), scan.parse_file
+    mine: list[str] = []
+
+    def spy(job, src, prior):
+        if os.getpid() == parent:
+            mine.append(src.path)
+        return parse_file(job, src, prior)
+
+    monkeypatch.setattr(scan, "parse_file", spy)
+    assert [msgspec.msgpack.encode(r) for r in scan.parse_all(job, sizes, jobs)] == one
+    assert 0 < len(mine) < len(job.files)  # the parent parsed a share, and the workers the rest
+    assert job.classifier.memo == job.classifier.new == memo
+
+
+def test_a_worker_that_fails_fails_the_parse_with_its_error(tmp_path: Path, monkeypatch) -> None:
+    from routing.report import scan
+
+    job, sizes = _job(build_tree(tmp_path / "c", sessions=6).root)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_BYTES", 0)
+    parent, parse_file = os.getpid(), scan.parse_file
+
+    def broken(job, src, prior):
+        if os.getpid() != parent:
+            raise ValueError("worker trouble")
+        return parse_file(job, src, prior)
+
+    monkeypatch.setattr(scan, "parse_file", broken)
+    with pytest.raises(RuntimeError, match="worker failed(.|\n)*ValueError: worker trouble"):
+        scan.parse_all(job, sizes, 2)
