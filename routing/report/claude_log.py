@@ -27,7 +27,7 @@ import msgspec
 
 from routing.core.tiers import TIERS, tier_of_model
 from routing.report import whatif
-from routing.report.pricing import DAY, Price, PriceBook, cost, tier_model
+from routing.report.pricing import DAY, PER, Price, PriceBook, cost, flat_rates, tier_model
 from routing.report.records import DELEGATED, ROUTED_SUBAGENT, SWITCHED, Entry, ParseState
 from routing.report.sources import Parsed, SourceFile, _blake2b, parse_ts, stable_key, to_int
 from routing.router import policy
@@ -186,6 +186,7 @@ class Replay:
         self._last_day = -1
         self._last_price: Optional[Price] = None
         self._last_tier: Optional[str] = None
+        self._last_rates: Optional[tuple[float, float, float, float, float]] = None
 
     def price(self, model: Optional[str], day: int) -> Optional[Price]:
         key = (model, day)
@@ -234,12 +235,6 @@ class Replay:
     def interrupted(self) -> None:
         self.st.turn_interrupted = True
 
-    def _prev_kind(self) -> Optional[str]:
-        st = self.st
-        if not st.turn_seen:
-            return None
-        return prev_kind(st.turn_tools, st.turn_text, st.turn_interrupted or st.turn_error)
-
     def prompt(self, text: str) -> None:
         st = self.st
         st.prompts += 1
@@ -250,18 +245,24 @@ class Replay:
             return
         h = st.ctx
         st.history = h
-        prev = self._prev_kind()
+        prev = (prev_kind(st.turn_tools, st.turn_text, st.turn_interrupted or st.turn_error) if st.turn_seen
+                else None)
         st.turn_tools, st.turn_text, st.turn_seen, st.turn_interrupted, st.turn_error = [], "", False, False, False
-        tier, kind, intent = self.classify(text, st.live, tuple(st.recent_auto), st.esc_auto, prev)
-        st.auto_act = policy.action(kind, tier, intent, st.live, st.recent_auto, h)
-        if st.sim == st.live and st.recent_fol == st.recent_auto and st.esc_fol == st.esc_auto:
+        recent_auto, recent_fol = st.recent_auto, st.recent_fol  # lists: the router's Context copies them
+        tier, kind, intent = self.classify(text, st.live, recent_auto, st.esc_auto, prev)
+        st.auto_act = policy.action(kind, tier, intent, st.live, recent_auto, h)
+        if st.sim == st.live and recent_fol == recent_auto and st.esc_fol == st.esc_auto:
             ftier, fkind, fintent = tier, kind, intent  # both scenarios stand where they did: same answers
             st.fol_act = st.auto_act
         else:
-            ftier, fkind, fintent = self.classify(text, st.sim, tuple(st.recent_fol), st.esc_fol, prev)
-            st.fol_act = policy.action(fkind, ftier, fintent, st.sim, st.recent_fol, h)
-        st.recent_auto = (st.recent_auto + [tier])[-5:]
-        st.recent_fol = (st.recent_fol + [ftier])[-5:]
+            ftier, fkind, fintent = self.classify(text, st.sim, recent_fol, st.esc_fol, prev)
+            st.fol_act = policy.action(fkind, ftier, fintent, st.sim, recent_fol, h)
+        recent_auto.append(tier)  # the latest five, oldest first
+        if len(recent_auto) > 5:
+            del recent_auto[0]
+        recent_fol.append(ftier)
+        if len(recent_fol) > 5:
+            del recent_fol[0]
         st.esc_auto += kind == "escalate"
         st.esc_fol += fkind == "escalate"
         if st.fol_act in (policy.UP, policy.DOWN):
@@ -276,14 +277,20 @@ class Replay:
         st = self.st
         day = int(ts // DAY)
         if model == self._last_model and day == self._last_day:  # most responses: as the one before
-            p, rec = self._last_price, self._last_tier
+            p, rec, rates = self._last_price, self._last_tier, self._last_rates
         else:
             p = self.price(model, day)
             rec = self._tiers.get(model, False)
             if rec is False:
                 rec = self._tiers[model] = tier_of_model(model)
+            rates = flat_rates(p) if p is not None else None
             self._last_model, self._last_day, self._last_price, self._last_tier = model, day, p, rec
-        c = cost(p, inp, out, cw5, cw1, cr) if p is not None else 0.0
+            self._last_rates = rates
+        if rates is not None:  # cost(p, ...), inlined: once per response of every file
+            r_in, r_out, r_5m, r_1h, r_read = rates
+            c = (inp * r_in + out * r_out + cw5 * r_5m + cw1 * r_1h + cr * r_read) / PER
+        else:
+            c = cost(p, inp, out, cw5, cw1, cr) if p is not None else 0.0
         flags = 0
         if self.src.side or side:
             lo = hi = c
@@ -318,7 +325,9 @@ class Replay:
                 if p is not None:
                     over_auto = whatif.relay_overhead(p, h)
                 sp = self.tier_price(st.sim, day) if st.sim in TIERS and st.sim != rec else p
-                if sp is not None:
+                if sp is p:
+                    over_fol = over_auto
+                elif sp is not None:
                     over_fol = whatif.relay_overhead(sp, h)
         if st.auto_act == policy.DELEGATE:
             auto_lo, auto_hi = d_lo + over_auto, d_hi + over_auto
@@ -498,7 +507,7 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
     src = replay.src
     src_side, session = src.side, src.session
     entries = parsed.entries
-    response, turn_line = replay.response, replay.turn_line
+    response, st = replay.response, replay.st
     prev_mid = prev_rid = prev_usage = None
     blake, from_bytes = _blake2b, int.from_bytes
     for o in lines:
@@ -509,9 +518,25 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
                 prev_mid = None
                 continue
             side = o.isSidechain
-            if not side and not src_side:
+            if not side and not src_side:  # Replay.turn_line, inlined: once per assistant line
+                st.turn_seen = True
+                st.turn_interrupted = False
                 c = m.content
-                turn_line(c if c.__class__ is list else (), False, o.isApiErrorMessage)
+                if c.__class__ is list:
+                    text = None
+                    for b in c:
+                        t = b.type
+                        if t == "tool_use":
+                            name = b.name
+                            if name.__class__ is str and name not in st.turn_tools:
+                                st.turn_tools.append(name)
+                        elif t == "text" and text is None and b.text.__class__ is str:
+                            text = b.text
+                    if text is not None:
+                        st.turn_text = text
+                        st.turn_error = False
+                if o.isApiErrorMessage:
+                    st.turn_error = True
             u = m.usage
             if u is None:
                 prev_mid = None

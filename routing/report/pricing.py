@@ -306,6 +306,15 @@ def _tiered(tokens: int, base: float, above: Optional[float], threshold: int) ->
     return threshold * base + (tokens - threshold) * above
 
 
+def flat_rates(price: Price) -> Optional[tuple[float, float, float, float, float]]:
+    """(input, output, 5m write, 1h write, read) when one response's cost at `price` is one sum of
+    products, as `cost` computes it (no prompt band, no long-context tier); else None. The report's
+    hot loop prices ~100k responses with these, inlined, in exactly cost's order of operations."""
+    if price.band is not None or price.long_input is not None:
+        return None
+    return price.input, price.output, price.cache_write_5m, price.cache_write_1h, price.cache_read
+
+
 def cost(price: Price, inp: int, out: int, cw5m: int, cw1h: int, cr: int) -> float:
     """Dollars for one response's token buckets."""
     if price.band is not None and inp + cw5m + cw1h + cr > price.band_threshold:

@@ -53,6 +53,14 @@ RANGE_NOTE = ("Low and high: output length differs by model. Low keeps the recor
 
 def repriced(p: Price, inp: int, out: int, cw5: int, cw1: int, cr: int, cheaper: bool) -> tuple[float, float]:
     """(low, high) for the same prompt on another model; only the output length is uncertain."""
+    if p.band is None and p.long_input is None:  # cost(), inlined: this runs for half the responses
+        r_in, r_out, r_5m, r_1h, r_read = p[:5]
+        if cheaper:
+            o_lo, o_hi = out, round(out * (1 + SPREAD_UP))
+        else:
+            o_lo, o_hi = round(out * (1 - SPREAD_DOWN)), out
+        return ((inp * r_in + o_lo * r_out + cw5 * r_5m + cw1 * r_1h + cr * r_read) / PER,
+                (inp * r_in + o_hi * r_out + cw5 * r_5m + cw1 * r_1h + cr * r_read) / PER)
     if cheaper:
         return cost(p, inp, out, cw5, cw1, cr), cost(p, inp, round(out * (1 + SPREAD_UP)), cw5, cw1, cr)
     return cost(p, inp, round(out * (1 - SPREAD_DOWN)), cw5, cw1, cr), cost(p, inp, out, cw5, cw1, cr)
