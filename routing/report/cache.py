@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import msgspec
 
@@ -107,19 +107,44 @@ def load_memo(fingerprint: str) -> tuple[bytes, dict[bytes, tuple[str, str, str]
 def save(fingerprint: str, records: list[FileRecord], index: Optional[Index], router_fp: str, salt: bytes,
          memo: dict[bytes, tuple[str, str, str]]) -> Optional[str]:
     """Write the cache; an error message instead of raising (a report never fails on its cache)."""
-    try:
-        d = cache_dir()
-        d.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write(_name("files", fingerprint), msgspec.msgpack.encode(Files(SCHEMA, fingerprint, records)))
-        if index is not None:
-            _write(_name("index", fingerprint), msgspec.msgpack.encode(index))
-        if len(memo) > 200_000:  # bounded: keep the newest half
-            memo = dict(list(memo.items())[-100_000:])
-        _write(_name("classify", router_fp), msgspec.msgpack.encode(Memo(SCHEMA, router_fp, salt, memo)))
-        _prune(d)
-    except OSError as e:
-        return f"cannot write the report cache in {cache_dir()}: {e.strerror or e}"
-    return None
+    return save_behind(fingerprint, records, index, router_fp, salt, memo, wait=True)()
+
+
+def save_behind(fingerprint: str, records: list[FileRecord], index: Optional[Index], router_fp: str, salt: bytes,
+                memo: dict[bytes, tuple[str, str, str]], wait: bool = False) -> Callable[[], Optional[str]]:
+    """Encode the cache now and write it on a thread (the writes release the GIL, so the report is
+    built meanwhile); returns the function that waits for the writes and gives save's answer."""
+    if len(memo) > 200_000:  # bounded: keep the newest half
+        memo = dict(list(memo.items())[-100_000:])
+    files = [(_name("files", fingerprint), msgspec.msgpack.encode(Files(SCHEMA, fingerprint, records)))]
+    if index is not None:
+        files.append((_name("index", fingerprint), msgspec.msgpack.encode(index)))
+    files.append((_name("classify", router_fp), msgspec.msgpack.encode(Memo(SCHEMA, router_fp, salt, memo))))
+    error: list[str] = []
+
+    def write() -> None:
+        try:
+            d = cache_dir()
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for path, data in files:
+                _write(path, data)
+            _prune(d)
+        except OSError as e:
+            error.append(f"cannot write the report cache in {cache_dir()}: {e.strerror or e}")
+
+    if wait:
+        write()
+        return lambda: error[0] if error else None
+    import threading
+
+    thread = threading.Thread(target=write, name="report-cache")
+    thread.start()
+
+    def join() -> Optional[str]:
+        thread.join()
+        return error[0] if error else None
+
+    return join
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections import Counter
 from datetime import date, tzinfo
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 import msgspec
 
@@ -144,19 +143,23 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
         else:  # the files still being written share nothing with the rest: add them on top
             copy = msgspec.msgpack.decode(msgspec.msgpack.encode(stable), type=Summary)
             summary = summarize(volatile, merge_shared(volatile, day_of), into=copy)
-    error = None
+    saved: Callable[[], Optional[str]] = lambda: None  # noqa: E731
     if req.use_cache and req.project is None:
         index = report_cache.Index(report_cache.SCHEMA, fp, {r.path: (r.size, r.mtime_ns, r.ino) for r in keep},
                                    [r.path for r in volatile], stable, every.tobytes())
-        error = report_cache.save(fp, keep, index, router_fp, classifier.salt, classifier.memo)
+        saved = report_cache.save_behind(fp, keep, index, router_fp, classifier.salt, classifier.memo)
         report_cache.write_unknown_models(summary.unknown)
     elif req.use_cache and todo:
         # One project's files: keep every other file's record, and leave the index (made for the
         # whole tree) alone; any file this run read again no longer matches it anyway.
         seen = {r.path for r in done}
-        error = report_cache.save(fp, keep + [r for p, r in cached.items() if p not in seen], None, router_fp,
-                                  classifier.salt, classifier.memo)
-    return _outcome(req, summary, error)
+        saved = report_cache.save_behind(fp, keep + [r for p, r in cached.items() if p not in seen], None,
+                                         router_fp, classifier.salt, classifier.memo)
+    try:
+        outcome = _outcome(req, summary, None)  # built while the cache is written
+    finally:
+        error = saved()
+    return outcome._replace(cache_error=error)
 
 
 def _outcome(req: Request, summary: Summary, error: Optional[str]) -> Outcome:
@@ -168,11 +171,16 @@ def _outcome(req: Request, summary: Summary, error: Optional[str]) -> Outcome:
 def merge_shared(records: list[FileRecord], day_of: DayOf) -> dict[int, list[Group]]:
     """New groups for the files that share a response key with another file, after deduplicating
     their entries together in file order; every other file's own groups stand."""
-    every = array("q")
+    # A file whose keys are not all new holds a repeated key; every repeated key is in such a file.
+    every: set[int] = set()
+    maybe: set[int] = set()
     for r in records:
-        every.frombytes(r.keys)
-    repeated = {k for k, n in Counter(every).items() if n > 1}
-    if not repeated:
+        keys = array("q", r.keys)
+        before = len(every)
+        every.update(keys)
+        if len(every) - before < len(keys):
+            maybe.update(keys)
+    if not maybe:
         return {}
     # Only a file holding a repeated key can share one with another file: look closer at those.
     seen: set[int] = set()
@@ -180,7 +188,7 @@ def merge_shared(records: list[FileRecord], day_of: DayOf) -> dict[int, list[Gro
     key_sets = {}
     for i, r in enumerate(records):
         keys = array("q", r.keys)
-        if repeated.isdisjoint(keys):
+        if maybe.isdisjoint(keys):
             continue
         ks = set(keys)
         shared |= ks & seen

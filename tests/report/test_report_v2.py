@@ -128,6 +128,18 @@ def test_the_cache_is_private_holds_no_prompt_text_and_is_rebuilt_when_unreadabl
     assert again == first and all(p.read_bytes()[:8] != b"\x93garbage" for p in d.glob("*.msgpack"))
 
 
+
+def test_a_cache_that_cannot_be_written_is_a_note_and_the_report_still_answers(tmp_path: Path,
+                                                                               isolated_home: Path) -> None:
+    tree = build_tree(tmp_path / "c", sessions=4, edge_cases=False)
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("")
+    env = {"CLAUDE_CONFIG_DIR": str(tree.root)}
+    want = _without_time(report_json("model", "--since", "2000-01-01", "--no-cache", env=env))
+    proc = route("report", "model", "--since", "2000-01-01", "--json", env={**env, "XDG_CACHE_HOME": str(blocked)})
+    assert _without_time(json.loads(proc.stdout)) == want
+    assert proc.stderr.count("note: cannot write the report cache in") == 1, proc.stderr
+
 def _sample_332(tmp_path: Path) -> Path:
     proj = tmp_path / "c" / "projects" / "-home-dev-proj"
     sub = proj / SID_332 / "subagents"
