@@ -8,9 +8,11 @@ argument list that looks like net-tools is run through unchanged.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from typing import Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # every command but `route status` imports this module first: keep it to os and sys
+    from typing import Sequence
 
 # First arguments that only net-tools `route` takes.
 _NET_TOOLS_WORDS = frozenset({"add", "del", "delete", "flush", "-A", "-C", "-F", "-e", "-ee", "-n", "-v", "-net", "-host", "--numeric", "--extend", "--verbose", "--fib", "--cache", "-4", "-6", "--inet", "--inet6"})
@@ -28,6 +30,8 @@ def system_route() -> str | None:
         cand = os.path.join(d, "route")
         if os.access(cand, os.X_OK) and os.path.realpath(cand) != me and not is_ours(cand):
             return cand
+    import shutil
+
     found = shutil.which("route")
     if found and os.path.realpath(found) != me and not is_ours(found):
         return found
