@@ -107,44 +107,55 @@ def load_memo(fingerprint: str) -> tuple[bytes, dict[bytes, tuple[str, str, str]
 def save(fingerprint: str, records: list[FileRecord], index: Optional[Index], router_fp: str, salt: bytes,
          memo: dict[bytes, tuple[str, str, str]]) -> Optional[str]:
     """Write the cache; an error message instead of raising (a report never fails on its cache)."""
-    return save_behind(fingerprint, records, index, router_fp, salt, memo, wait=True)()
+    try:
+        d = cache_dir()
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write(_name("files", fingerprint), msgspec.msgpack.encode(Files(SCHEMA, fingerprint, records)))
+        if index is not None:
+            _write(_name("index", fingerprint), msgspec.msgpack.encode(index))
+        if len(memo) > 200_000:  # bounded: keep the newest half
+            memo = dict(list(memo.items())[-100_000:])
+        _write(_name("classify", router_fp), msgspec.msgpack.encode(Memo(SCHEMA, router_fp, salt, memo)))
+        _prune(d)
+    except OSError as e:
+        return f"cannot write the report cache in {cache_dir()}: {e.strerror or e}"
+    return None
 
 
-def save_behind(fingerprint: str, records: list[FileRecord], index: Optional[Index], router_fp: str, salt: bytes,
-                memo: dict[bytes, tuple[str, str, str]], wait: bool = False) -> Callable[[], Optional[str]]:
-    """Encode the cache now and write it on a thread (the writes release the GIL, so the report is
-    built meanwhile); returns the function that waits for the writes and gives save's answer."""
-    if len(memo) > 200_000:  # bounded: keep the newest half
-        memo = dict(list(memo.items())[-100_000:])
-    files = [(_name("files", fingerprint), msgspec.msgpack.encode(Files(SCHEMA, fingerprint, records)))]
-    if index is not None:
-        files.append((_name("index", fingerprint), msgspec.msgpack.encode(index)))
-    files.append((_name("classify", router_fp), msgspec.msgpack.encode(Memo(SCHEMA, router_fp, salt, memo))))
-    error: list[str] = []
+def behind(write: Callable[[], Optional[str]]) -> Callable[[], Optional[str]]:
+    """Run `write` (a save) in a forked child while the caller builds the report, and return the
+    function that waits for it and gives its answer. Encoding the cache holds the GIL and writing
+    it takes 10-30 ms: both came after the parse, on one core, while the other sat idle."""
+    if not hasattr(os, "fork"):
+        error = write()
+        return lambda: error
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (its answer is checked through the parent)
+        import gc
 
-    def write() -> None:
+        gc.disable()  # a collection would touch, and so copy, every page the parent still uses
+        message = b""
         try:
-            d = cache_dir()
-            d.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for path, data in files:
-                _write(path, data)
-            _prune(d)
-        except OSError as e:
-            error.append(f"cannot write the report cache in {cache_dir()}: {e.strerror or e}")
+            message = (write() or "").encode()
+        except BaseException as e:  # noqa: BLE001 - the parent says it, the report still answers
+            message = f"cannot write the report cache: {e!r}".encode()
+        finally:
+            try:
+                os.write(w, message)
+            finally:
+                os._exit(0)
+    os.close(w)
 
-    if wait:
-        write()
-        return lambda: error[0] if error else None
-    import threading
+    def wait() -> Optional[str]:
+        with open(r, "rb") as fh:
+            message = fh.read().decode()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 and not message:
+            message = f"the report cache was not written (its writer ended with status {status})"
+        return message or None
 
-    thread = threading.Thread(target=write, name="report-cache")
-    thread.start()
-
-    def join() -> Optional[str]:
-        thread.join()
-        return error[0] if error else None
-
-    return join
+    return wait
 
 
 def _write(path: Path, data: bytes) -> None:

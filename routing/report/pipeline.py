@@ -145,16 +145,20 @@ def _full(req: Request, files: list[SourceFile], idents: list, fp: str, router_f
             summary = summarize(volatile, merge_shared(volatile, day_of), into=copy)
     saved: Callable[[], Optional[str]] = lambda: None  # noqa: E731
     if req.use_cache and req.project is None:
-        index = report_cache.Index(report_cache.SCHEMA, fp, {r.path: (r.size, r.mtime_ns, r.ino) for r in keep},
-                                   [r.path for r in volatile], stable, every.tobytes())
-        saved = report_cache.save_behind(fp, keep, index, router_fp, classifier.salt, classifier.memo)
+        def save() -> Optional[str]:
+            index = report_cache.Index(report_cache.SCHEMA, fp, {r.path: (r.size, r.mtime_ns, r.ino) for r in keep},
+                                       [r.path for r in volatile], stable, every.tobytes())
+            return report_cache.save(fp, keep, index, router_fp, classifier.salt, classifier.memo)
+
+        saved = report_cache.behind(save)
         report_cache.write_unknown_models(summary.unknown)
     elif req.use_cache and todo:
         # One project's files: keep every other file's record, and leave the index (made for the
         # whole tree) alone; any file this run read again no longer matches it anyway.
         seen = {r.path for r in done}
-        saved = report_cache.save_behind(fp, keep + [r for p, r in cached.items() if p not in seen], None,
-                                         router_fp, classifier.salt, classifier.memo)
+        saved = report_cache.behind(lambda: report_cache.save(
+            fp, keep + [r for p, r in cached.items() if p not in seen], None, router_fp, classifier.salt,
+            classifier.memo))
     try:
         outcome = _outcome(req, summary, None)  # built while the cache is written
     finally:
