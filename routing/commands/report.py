@@ -76,6 +76,11 @@ Example:
 def _parse_date(value: Optional[str], flag: str) -> Optional[date]:
     if value is None:
         return None
+    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii() and value.replace("-", "").isdigit():
+        try:  # what strptime makes of YYYY-MM-DD, without importing _strptime (~1.5 ms)
+            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:
+            pass  # strptime refuses it too, and says so below
     for fmt in ("%Y-%m-%d", "%Y%m%d"):
         try:
             return datetime.strptime(value, fmt).date()

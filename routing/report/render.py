@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any, Sequence
 
@@ -21,6 +19,9 @@ def to_json(report: dict[str, Any], pretty: bool = True) -> str:
 
 def to_csv(report: dict[str, Any]) -> str:
     """One row per line of the chosen view, plus a TOTAL row."""
+    import csv  # only for --csv
+    import io
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     fields = ("key",) + COLUMNS + ("cache_write_5m_tokens", "cache_write_1h_tokens", "total_tokens")

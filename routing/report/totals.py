@@ -332,4 +332,7 @@ def _rounded(d: Mapping[str, float]) -> dict[str, float]:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(ts * 1000) % 1000:03d}Z"
+    dt = datetime.fromtimestamp(ts, timezone.utc)
+    # isoformat is strftime's answer, faster (twice per session), except that %Y does not pad years < 1000
+    head = dt.isoformat()[:19] if dt.year >= 1000 else dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return head + f".{int(ts * 1000) % 1000:03d}Z"

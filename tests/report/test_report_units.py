@@ -303,3 +303,27 @@ def test_progress_bar_only_on_a_terminal_and_only_after_the_delay() -> None:
     assert "5/10" in tty.getvalue()
     p.close()
     assert tty.getvalue().endswith("\r")
+
+
+@pytest.mark.parametrize("value", ["2000-01-01", "2024-02-29", "2026-02-29", "0999-12-31", "0000-01-01", "2000-13-01",
+                                   "2000-1-01", "20000101", "２０００-01-01", "2000-01-32", "+200-01-01", "2000-01-+1"])
+def test_report_dates_read_as_strptime_reads_them(value: str) -> None:
+    """--since/--until skip strptime for plain YYYY-MM-DD; every other form, and every refusal, is its."""
+    import click
+
+    from routing.commands.report import _parse_date
+    from datetime import datetime
+
+    def strptime(v: str):
+        for fmt in ("%Y-%m-%d", "%Y%m%d"):
+            try:
+                return datetime.strptime(v, fmt).date()
+            except ValueError:
+                pass
+        return None
+
+    try:
+        got = _parse_date(value, "--since")
+    except click.BadParameter:
+        got = None
+    assert got == strptime(value)
