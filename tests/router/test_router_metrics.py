@@ -16,8 +16,8 @@ from support.tools import DATA, IN_CI, ROOT, SHARED
 CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last raised (README: How well it routes).
 FLOORS = {
-    "test": {"n": 1420, "accuracy": 0.64, "opus_recall": 0.55, "escalate_recall": 0.44},
-    "train": {"n": 3700, "accuracy": 0.87, "opus_recall": 0.96, "escalate_recall": 0.5},
+    "test": {"n": 1500, "accuracy": 0.63, "opus_recall": 0.52, "escalate_recall": 0.46},
+    "train": {"n": 3900, "accuracy": 0.86, "opus_recall": 0.95, "escalate_recall": 0.5},
 }
 
 from routing.router.classify import classify
