@@ -25,6 +25,8 @@ UNAMBIGUOUS = [
     ("find the race condition in the job scheduler", "opus"),
     ("explain what the auth middleware does", "haiku"),
     ("微服务还是单体，优缺点是什么", "opus"),
+    ("czy warto przenieść kolejki z redisa na kafkę? jakie są zalety i wady", "opus"),
+    ("c'è una perdita di memoria nel worker, cresce fino a crashare dopo qualche ora", "opus"),
 ]
 
 
