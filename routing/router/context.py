@@ -22,6 +22,16 @@ _FIX_CLAIMS = ("fixed", "i've updated", "i have updated", "i've changed", "i upd
 _ASKS = ("shall i", "should i proceed", "want me to", "let me know if", "approve")
 
 
+def _tail(text: str) -> str:
+    """text.strip()[-600:] without copying all of a long turn (strip copies the whole string)."""
+    if len(text) > 1200:
+        tail = text[-1200:].rstrip()[-600:]
+        # Exact unless the text's leading whitespace reaches into the window (then slow path).
+        if len(tail) == 600 and not tail[:1].isspace():
+            return tail
+    return text.strip()[-600:]
+
+
 def prev_kind(tools: "set[str] | frozenset[str] | list[str]", text: str, failed: bool = False) -> str:
     """edit, answer, plan, question or error, for a turn that used `tools` and ended with `text`.
 
@@ -31,7 +41,7 @@ def prev_kind(tools: "set[str] | frozenset[str] | list[str]", text: str, failed:
         return "error"
     if not EDIT_TOOLS.isdisjoint(tools):
         return "edit"
-    tail = text.strip()[-600:].lower()
+    tail = _tail(text).lower()
     if tail.endswith(("?", "？")):
         for w in _PLAN_WORDS:
             if w in tail:

@@ -203,3 +203,14 @@ def test_the_trace_does_not_depend_on_the_hash_seed() -> None:
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
     assert len(seen) == 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" \n\t?ab", max_size=3000), st.integers(0, 2000), st.integers(0, 2000))
+def test_the_previous_turns_tail_is_its_stripped_end(body: str, lead: int, trail: int) -> None:
+    """The report reads every turn of every transcript: prev_kind takes a long turn's tail
+    without stripping all of it, and must read exactly what text.strip()[-600:] would."""
+    from routing.router.context import _tail
+
+    text = " " * lead + body + "\n" * trail
+    assert _tail(text) == text.strip()[-600:]
