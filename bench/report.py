@@ -4,6 +4,9 @@ Generates about 100,000 assistant lines (~150 MB) in a temp dir with
 tests/support/transcript_tree.py, then runs, alternately and several times:
     ccusage claude session --json --offline           (.cache/npm/ccusage)
     route first run: an empty $XDG_CACHE_HOME each time, every file parsed
+    route first, installed: the same, but the router's compiled rules are there (install.sh
+                   and every hook leave them in $XDG_CACHE_HOME/modelroute), as on a user's
+                   first report; only the report's own cache is empty
     route repeat run: the cache the previous run left, nothing changed
 and prints median wall time, peak memory (the summed RSS of each command's
 whole process tree, sampled every 5 ms), the ratios route/ccusage and the
@@ -108,38 +111,51 @@ def main() -> None:
         ccusage = [str(CCUSAGE), "claude", "session", "--json", "--offline"]
         baseline = [sys.executable, "-c", "pass"]
         warm = base / "cache-warm"
-        results: dict[str, list[tuple[float, int]]] = {"ccusage": [], "route first": [], "route repeat": [],
-                                                      "python -c pass": []}
+        results: dict[str, list[tuple[float, int]]] = {"ccusage": [], "route first": [], "route first, installed": [],
+                                                      "route repeat": [], "python -c pass": []}
         outputs = {}
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         measure(route, {**env, "XDG_CACHE_HOME": str(warm)})  # leaves the warm cache
-        cold = base / "cache-cold"
+        cold, installed = base / "cache-cold", base / "cache-installed"
+        rules = sorted((warm / "modelroute").glob("rules-*.marshal"))
         commands = (("ccusage", ccusage, env), ("route first", route, {**env, "XDG_CACHE_HOME": str(cold)}),
+                    ("route first, installed", route, {**env, "XDG_CACHE_HOME": str(installed)}),
                     ("route repeat", route, {**env, "XDG_CACHE_HOME": str(warm)}), ("python -c pass", baseline, env))
+
+        def reset() -> None:
+            shutil.rmtree(cold, ignore_errors=True)
+            shutil.rmtree(installed, ignore_errors=True)
+            (installed / "modelroute").mkdir(parents=True)
+            for r in rules:
+                shutil.copy2(r, installed / "modelroute" / r.name)
+
         peaks: dict[str, list[int]] = {name: [] for name in results}
         for _ in range(args.runs):
             for name, cmd, e in commands:
-                shutil.rmtree(cold, ignore_errors=True)
+                reset()
                 secs, out = timed(cmd, e)
                 results[name].append((secs, 0))
                 outputs[name] = out
             for name, cmd, e in commands:  # memory: the same runs again, sampled
-                shutil.rmtree(cold, ignore_errors=True)
+                reset()
                 peaks[name].append(measure(cmd, e)[1])
         for name, rs in results.items():
             results[name] = [(secs, peak) for (secs, _), peak in zip(rs, peaks[name])]
         print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"{'command':<16}{'median s':>10}{'peak MB':>10}")
+        print(f"{'command':<24}{'median s':>10}{'peak MB':>10}")
         med = {}
         for name, rs in results.items():
             med[name] = (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs))
-            print(f"{name:<16}{med[name][0]:>10.3f}{med[name][1] / 1e6:>10.1f}")
-        for name in ("route first", "route repeat"):
+            print(f"{name:<24}{med[name][0]:>10.3f}{med[name][1] / 1e6:>10.1f}")
+        if not rules:
+            print("(no compiled rules in the warm cache: 'route first, installed' compiled them too)")
+        for name in ("route first", "route first, installed", "route repeat"):
             print(f"{name}: time ratio route/ccusage {med[name][0] / med['ccusage'][0]:.3f}, "
                   f"memory ratio {med[name][1] / med['ccusage'][1]:.2f}")
         print(f"interpreter start-up (python -c pass) is {med['python -c pass'][0] / med['route first'][0]:.0%} "
               f"of a first run's time")
         _compare(json.loads(outputs["route first"]), json.loads(outputs["ccusage"]))
+        _compare(json.loads(outputs["route first, installed"]), json.loads(outputs["ccusage"]))
         _compare(json.loads(outputs["route repeat"]), json.loads(outputs["ccusage"]))
     finally:
         if not args.keep:
