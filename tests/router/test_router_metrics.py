@@ -16,8 +16,8 @@ from support.tools import DATA, IN_CI, ROOT, SHARED
 CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last raised (README: How well it routes).
 FLOORS = {
-    "test": {"n": 1500, "accuracy": 0.63, "opus_recall": 0.52, "escalate_recall": 0.46},
-    "train": {"n": 3900, "accuracy": 0.86, "opus_recall": 0.95, "escalate_recall": 0.5},
+    "test": {"n": 1650, "accuracy": 0.64, "opus_recall": 0.51, "escalate_recall": 0.45},
+    "train": {"n": 4100, "accuracy": 0.86, "opus_recall": 0.95, "escalate_recall": 0.5},
 }
 
 from routing.router.classify import classify
