@@ -16,8 +16,8 @@ from support.tools import DATA, IN_CI, ROOT, SHARED
 CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last raised (README: How well it routes).
 FLOORS = {
-    "test": {"n": 1770, "accuracy": 0.65, "opus_recall": 0.53, "escalate_recall": 0.43},
-    "train": {"n": 4300, "accuracy": 0.87, "opus_recall": 0.95, "escalate_recall": 0.5},
+    "test": {"n": 1800, "accuracy": 0.65, "opus_recall": 0.57, "escalate_recall": 0.45},
+    "train": {"n": 4350, "accuracy": 0.87, "opus_recall": 0.95, "escalate_recall": 0.5},
 }
 
 from routing.router.classify import classify
