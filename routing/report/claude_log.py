@@ -507,7 +507,7 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
     src = replay.src
     src_side, session = src.side, src.session
     entries = parsed.entries
-    response, st = replay.response, replay.st
+    response, turn_line = replay.response, replay.turn_line
     prev_mid = prev_rid = prev_usage = None
     blake, from_bytes = _blake2b, int.from_bytes
     for o in lines:
@@ -518,25 +518,9 @@ def _parse_lines(lines: list[_Line], parsed: Parsed, replay: Replay) -> None:
                 prev_mid = None
                 continue
             side = o.isSidechain
-            if not side and not src_side:  # Replay.turn_line, inlined: once per assistant line
-                st.turn_seen = True
-                st.turn_interrupted = False
+            if not side and not src_side:
                 c = m.content
-                if c.__class__ is list:
-                    text = None
-                    for b in c:
-                        t = b.type
-                        if t == "tool_use":
-                            name = b.name
-                            if name.__class__ is str and name not in st.turn_tools:
-                                st.turn_tools.append(name)
-                        elif t == "text" and text is None and b.text.__class__ is str:
-                            text = b.text
-                    if text is not None:
-                        st.turn_text = text
-                        st.turn_error = False
-                if o.isApiErrorMessage:
-                    st.turn_error = True
+                turn_line(c if c.__class__ is list else (), False, o.isApiErrorMessage)
             u = m.usage
             if u is None:
                 prev_mid = None
