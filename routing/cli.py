@@ -63,6 +63,14 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
 
         if shell_call.fast_main(args[1:]):
             return 0
+    if args[:1] == ["report"]:  # a large history: skip click, and the teardown of the parse
+        from routing.report import run as report_run
+
+        code = report_run.fast_main(args[1:])
+        if code is not None:
+            if argv is not None:  # called in-process: the caller's interpreter carries on
+                sys.exit(code)
+            _exit_now(code)
     import importlib
 
     import click
@@ -96,3 +104,16 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
             click.echo(ctx.get_help())
 
     return cli.main(args=args, prog_name="route")
+
+
+def _exit_now(code: int) -> None:
+    """End the process without freeing every object a report built (~15 ms on a large history);
+    the output is flushed and the report's child processes are done."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from datetime import date, datetime, timedelta
-from typing import Any, Optional
+from typing import Optional
 
 import click
 
-from routing.commands.inputs import load_config
+from routing.report import run
 
 HELP = """Show what your AI coding cost, from Claude Code and Codex transcripts.
 
@@ -73,48 +71,8 @@ Example:
 """
 
 
-def _parse_date(value: Optional[str], flag: str) -> Optional[date]:
-    if value is None:
-        return None
-    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii() and value.replace("-", "").isdigit():
-        try:  # what strptime makes of YYYY-MM-DD, without importing _strptime (~1.5 ms)
-            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
-        except ValueError:
-            pass  # strptime refuses it too, and says so below
-    for fmt in ("%Y-%m-%d", "%Y%m%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=flag)
-
-
-def _timezone(name: Optional[str]) -> tuple[Any, str]:
-    if not name:
-        local = datetime.now().astimezone().tzinfo
-        return local, str(datetime.now().astimezone().tzname() or "local")
-    if name.upper() == "UTC":
-        from datetime import timezone
-
-        return timezone.utc, "UTC"
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(name), name
-    except Exception:
-        raise click.BadParameter(f"unknown time zone {name!r} (try UTC or Europe/Paris)", param_hint="--timezone")
-
-
-def _escalations() -> dict[str, int]:
-    """Escalations per session from the state store, read-only; absent or damaged records count none."""
-    from routing.state import store
-
-    return {rec.id: rec.escalations for rec in store.sessions()}
-
-
 @click.command("report", help=HELP, short_help="What your AI coding cost, and what routing saves.")
-@click.argument("view", required=False, default="daily",
-                type=click.Choice(["daily", "weekly", "monthly", "session", "model"]))
+@click.argument("view", required=False, default="daily", type=click.Choice(list(run.VIEWS)))
 @click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD), in --timezone.")
 @click.option("--until", metavar="DATE", help="Last day, inclusive.")
 @click.option("--project", metavar="NAME", help="Only this project (its path or transcript dir name).")
@@ -124,53 +82,19 @@ def _escalations() -> dict[str, int]:
 @click.option("--html", "html", metavar="FILE", type=click.Path(dir_okay=False), help="Write a self-contained HTML page.")
 @click.option("--jobs", type=int, default=None, hidden=True, help="Worker processes (default: CPU count).")
 @click.option("--no-cache", is_flag=True, help="Read every transcript again (the cache is still rewritten).")
-def command(view: str, since: Optional[str], until: Optional[str], project: Optional[str], tz: Optional[str],
-            as_json: bool, as_csv: bool, html: Optional[str], jobs: Optional[int], no_cache: bool) -> None:
-    from routing.report import pipeline
-    from routing.report import render as report_render
-    from routing.report.pricing import PriceBook
-    from routing.router.rules import rules_for
-
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    config = load_config()
-    zone, tz_name = _timezone(tz)
-    since_d, until_d = _parse_date(since, "--since"), _parse_date(until, "--until")
-    if since_d is None and until_d is None:
-        days = int(config.get("report", "days"))
-        since_d = datetime.now(zone).date() - timedelta(days=max(days, 1) - 1)
-    if since_d and until_d and since_d > until_d:
-        raise click.BadParameter("--since is after --until", param_hint="--since")
+def command(**params: object) -> None:
+    """The flags as click reads them; the work is routing.report.run's (which also takes the
+    usual forms without click: routing.cli)."""
+    opts = run.Options(**params)  # type: ignore[arg-type]
     try:
-        prices = PriceBook(config.get("report", "prices"))
-    except ValueError as e:
-        raise click.ClickException(f"config: {e}") from None
-    codex_tiers = {str(model): tier for tier, model in config.data["models"].get("codex", {}).items()}
-    outcome = pipeline.run(pipeline.Request(
-        view, since_d, until_d, project, zone, tz_name, prices, lambda: rules_for(config), config.rule_layers(),
-        _escalations(), codex_tiers, jobs, not no_cache))
-    report, skipped = outcome.report, outcome.skipped
-    if outcome.cache_error:
-        click.echo(f"route report: note: {outcome.cache_error}", err=True)
-    if html:
-        from routing.report import html as report_html
-
-        try:
-            with open(html, "w", encoding="utf-8") as fh:
-                fh.write(report_html.render(report))
-        except OSError as e:
-            raise click.ClickException(f"cannot write {html}: {e.strerror or e}") from None
-        if not (as_json or as_csv):
-            click.echo(f"wrote {html}", err=True)
-    if as_json:
-        sys.stdout.write(report_render.to_json(report, pretty=sys.stdout.isatty()))
-    elif as_csv:
-        sys.stdout.write(report_render.to_csv(report))
-    elif not html:
-        sys.stdout.write(report_render.to_table(report))
-        return  # the table's footer carries the skipped-lines summary and the warnings
-    for warning in report["warnings"]:
-        click.echo(f"route report: warning: {warning}", err=True)
-    if skipped.get("bad_lines") or skipped.get("unreadable_files"):
-        click.echo(f"route report: skipped {skipped['bad_lines']} malformed or truncated lines and "
-                   f"{skipped['unreadable_files']} unreadable files", err=True)
+        request = run.prepare(opts)
+    except run.Refused as e:
+        if e.usage:
+            raise click.UsageError(str(e)) from None
+        if e.hint:
+            raise click.BadParameter(str(e), param_hint=e.hint) from None
+        raise click.ClickException(str(e)) from None
+    try:
+        run.execute(opts, request)
+    except run.Failed as e:
+        raise click.ClickException(str(e)) from None
