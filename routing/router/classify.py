@@ -169,9 +169,13 @@ def _find(rules: RuleSet, question: str) -> _Signals:
                 out.initial[name] = pos
     present = {g for g in rules.gates if g in low}
     present.update(f"w:{w}" for w in rules.word_gates.intersection(toks))
-    for rx, name, needs in rules.regexes:
-        if needs and needs.isdisjoint(present):
-            continue
+    todo = set(rules.ungated)
+    opened_by = rules.opened_by
+    for g in present:
+        todo.update(opened_by.get(g, ()))
+    regexes = rules.regexes
+    for i in sorted(todo):  # the patterns' own order: which one is first at a position matters
+        rx, name, _ = regexes[i]
         m = rx.search(low)
         if m:
             pos = m.start()

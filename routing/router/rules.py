@@ -221,6 +221,14 @@ class RuleSet:
              name, frozenset(needs) | frozenset(f"w:{w}" for w in words))
             for p, name, needs, words, user, requires in self.regex_specs
         ]
+        # Which patterns each gate opens, and those no gate guards (by position: they are tried
+        # in this order), so a prompt visits only the few its gates open, not every pattern.
+        by_gate: dict[str, list[int]] = {}
+        for i, (_, _, needs) in enumerate(self.regexes):
+            for g in needs:
+                by_gate.setdefault(g, []).append(i)
+        self.opened_by = {g: tuple(v) for g, v in by_gate.items()}
+        self.ungated = tuple(i for i, (_, _, needs) in enumerate(self.regexes) if not needs)
         self.user_rules = tuple(UserRule(r) for r in self.rule_specs)
 
     def stem_key(self, word: str) -> str | None:
