@@ -77,7 +77,7 @@ MAX_ENTRY_CHARS = 300  # one word, substring or regex pattern
 class ConfigError(Exception):
     """A config file that cannot be used, with where and why."""
 
-    def __init__(self, path: Path, message: str, line: Optional[int] = None, key: str = "") -> None:
+    def __init__(self, path: "str | Path", message: str, line: Optional[int] = None, key: str = "") -> None:
         self.path, self.line, self.key, self.message = path, line, key, message
         where = f"{path}" + (f", line {line}" if line else "") + (f", key '{key}'" if key else "")
         super().__init__(f"{where}: {message}")
@@ -86,7 +86,7 @@ class ConfigError(Exception):
 class Config:
     """The merged settings plus the layers they came from."""
 
-    def __init__(self, data: dict[str, Any], layers: list[tuple[Path, dict[str, Any]]], warnings: list[str]):
+    def __init__(self, data: dict[str, Any], layers: list[tuple[str, dict[str, Any]]], warnings: list[str]):
         self.data = data
         self.layers = layers
         self.warnings = warnings
@@ -118,7 +118,7 @@ def line_of(text: str, key: str) -> Optional[int]:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _validate(path: Path, text: str, layer: Mapping[str, Any], strict: bool = True) -> None:
+def _validate(path: "str | Path", text: str, layer: Mapping[str, Any], strict: bool = True) -> None:
     def fail(key: str, msg: str) -> None:
         raise ConfigError(path, msg, line_of(text, key), key)
 
@@ -259,7 +259,7 @@ def _check_regex(fail: Any, key: str, rx: Any, strict: bool = True) -> None:
         fail(key, f"invalid regular expression {rx!r}: {e}")
 
 
-def read_layer(path: Path, strict: bool = True) -> dict[str, Any]:
+def read_layer(path: "str | Path", strict: bool = True) -> dict[str, Any]:
     """Parse and validate one file; raises ConfigError with file and line.
 
     The outcome (the layer, or the error) is cached by the file's identity,
@@ -290,7 +290,7 @@ def read_layer(path: Path, strict: bool = True) -> dict[str, Any]:
 _CODE: list = []  # what else the outcome depends on: this module's version
 
 
-def _layer_key(path: Path, strict: bool) -> str:
+def _layer_key(path: "str | Path", strict: bool) -> str:
     try:
         st = os.stat(path)
         if not _CODE:
@@ -302,7 +302,7 @@ def _layer_key(path: Path, strict: bool) -> str:
     return f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}-{int(strict)}-{_CODE[0]}"
 
 
-def _read_layer(path: Path, strict: bool) -> dict[str, Any]:
+def _read_layer(path: "str | Path", strict: bool) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:  # bounded: the file may be a repository's, or a device
             raw = f.read(MAX_FILE_BYTES + 1)
@@ -367,14 +367,11 @@ def load(cwd: Optional[str] = None, strict: bool = True, project: bool = True) -
     the models baked into the shell wrappers), a cloned repository has no say.
     """
     data = _copy(DEFAULTS)
-    layers: list[tuple[Path, dict[str, Any]]] = []
+    layers: list[tuple[str, dict[str, Any]]] = []
     warnings: list[str] = []
-    for name in _layer_files(cwd, project):
-        if not os.path.isfile(name):
+    for path in _layer_files(cwd, project):  # str paths: pathlib imports re (via fnmatch), ~6 ms a hook
+        if not os.path.isfile(path):
             continue
-        from pathlib import Path  # only once a file exists (tomllib costs more anyway)
-
-        path = Path(name)
         try:
             layer = read_layer(path, strict)
         except ConfigError as e:

@@ -294,7 +294,8 @@ def check_layers(config: Any) -> None:
             except ValueError as e:
                 key = f"report.prices.{model}"
                 try:
-                    line = line_of(path.read_text(encoding="utf-8"), key)
+                    with open(path, encoding="utf-8") as fh:
+                        line = line_of(fh.read(), key)
                 except OSError:
                     line = None
                 raise ConfigError(path, str(e), line, key) from None

@@ -77,6 +77,19 @@ def test_an_ordinary_prompt_is_routed_without_the_regex_engine_or_the_json_packa
     assert not mods & (NEVER | {"re", "json"}), sorted(mods & (NEVER | {"re", "json"}))
 
 
+def test_a_repository_with_its_own_config_costs_the_hook_no_pathlib_and_no_regex_engine(tmp_path) -> None:
+    """A team's .route.toml is read with str paths: pathlib alone imports re (through fnmatch)."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".route.toml").write_text('[models.codex]\nopus = "gpt-5.2"\n\n[signals.design]\nadd_words = ["sharding plan"]\n')
+    payload = prompt_payload(ORDINARY_PROMPTS[0], cwd=str(repo))
+    stdin = json.dumps(payload).encode()
+    imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)  # builds the rules and layer caches
+    mods = imported_modules([str(HOOKS / "user_prompt_submit.py")], stdin)
+    assert "routing.core.blobcache" in mods  # the layer was read (from its cache)
+    assert not mods & (NEVER | {"re", "fnmatch"}), sorted(mods & (NEVER | {"re", "fnmatch"}))
+
+
 def test_a_model_switch_in_the_transcript_needs_no_regex_engine(tmp_path) -> None:
     lines = [
         {"type": "user", "uuid": "u1", "message": {"role": "user", "content":

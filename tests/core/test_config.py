@@ -25,7 +25,7 @@ def test_invalid_toml_names_file_and_line(isolated_home: Path) -> None:
     p = _user(isolated_home, '[claude]\nmode = "suggest"\nbroken = \n')
     with pytest.raises(config.ConfigError) as e:
         config.load()
-    assert e.value.path == p and e.value.line == 3
+    assert e.value.path == str(p) and e.value.line == 3  # str paths: the hooks never import pathlib
 
 
 def test_wrong_type_and_bad_choice_are_reported_with_key(isolated_home: Path) -> None:
