@@ -6,16 +6,14 @@ from typing import Optional
 
 import click
 
-from routing.core.config import Config, ConfigError, load
+from routing.core.config import Config, ConfigError
 
 
 def load_strict(cwd: Optional[str] = None, project: bool = True) -> Config:
     """The config with every layer validated, report prices included; ConfigError on a mistake."""
-    from routing.report.pricing import check_layers
+    from routing.report.pricing import load_checked
 
-    config = load(cwd, strict=True, project=project)
-    check_layers(config)
-    return config
+    return load_checked(cwd, project)  # type: ignore[no-any-return]
 
 
 def load_config(cwd: Optional[str] = None, project: bool = True) -> Config:

@@ -282,6 +282,15 @@ def parse_override(model: str, spec: Any, base: Optional[Price]) -> Price:
     return base._replace(**{k: (int(v) if k == "long_context_threshold" else float(v)) for k, v in spec.items()})
 
 
+def load_checked(cwd: Optional[str] = None, project: bool = True) -> Any:
+    """The config with every layer validated, report prices included; ConfigError on a mistake."""
+    from routing.core.config import load
+
+    config = load(cwd, strict=True, project=project)
+    check_layers(config)
+    return config
+
+
 def check_layers(config: Any) -> None:
     """Validate every layer's `[report.prices.*]`; ConfigError naming the file, line and key."""
     from routing.core.config import ConfigError, line_of

@@ -86,16 +86,15 @@ def _escalations() -> dict[str, int]:
 
 def prepare(opts: Options) -> Any:
     """The pipeline's Request for these flags and the config; Refused before anything is read."""
-    from routing.core.config import ConfigError, load
+    from routing.core.config import ConfigError
     from routing.report import pipeline
-    from routing.report.pricing import PriceBook, check_layers
+    from routing.report.pricing import PriceBook, load_checked
     from routing.router.rules import rules_for
 
     if opts.as_json and opts.as_csv:
         raise Refused("choose one of --json and --csv", usage=True)
     try:
-        config = load(None, strict=True)  # as routing.commands.inputs.load_strict, which imports click
-        check_layers(config)
+        config = load_checked()
     except ConfigError as e:
         raise Refused(str(e)) from None
     zone, tz_name = timezone(opts.tz)

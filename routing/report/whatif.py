@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Optional
 
 from routing.core.tiers import TIERS, rank
-from routing.report.pricing import PER, Price, cost
+from routing.report.pricing import PER, Price, cost, flat_rates
 
 SPREAD_UP = 0.25  # a cheaper tier may write this much more output (high estimate)
 SPREAD_DOWN = 0.20  # a pricier tier may write this much less (low estimate)
@@ -53,8 +53,9 @@ RANGE_NOTE = ("Low and high: output length differs by model. Low keeps the recor
 
 def repriced(p: Price, inp: int, out: int, cw5: int, cw1: int, cr: int, cheaper: bool) -> tuple[float, float]:
     """(low, high) for the same prompt on another model; only the output length is uncertain."""
-    if p.band is None and p.long_input is None:  # cost(), inlined: this runs for half the responses
-        r_in, r_out, r_5m, r_1h, r_read = p[:5]
+    rates = flat_rates(p)
+    if rates is not None:  # cost(), inlined: this runs for half the responses
+        r_in, r_out, r_5m, r_1h, r_read = rates
         if cheaper:
             o_lo, o_hi = out, round(out * (1 + SPREAD_UP))
         else:
