@@ -39,6 +39,9 @@ LABELS = learned.LABELS
 NAMES = learned.feature_names()
 TIERS = ("haiku", "sonnet", "opus")
 CLASS_WEIGHT = {"opus": 1.5, "escalate": 1.2}
+# The rules' signals of a complaint: where the corpus does not know the previous turn, a
+# complaint word stands in for the turn that `learned.possible` needs (see `possible`).
+COMPLAINT = ("dissatisfied", "corrects", "not_taken", "persists", "deeper", "problem", "clear_error")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -54,11 +57,40 @@ def load_rows() -> list[dict]:
             print(f"skipped {path.name}: no first-sight features", file=sys.stderr)
             continue
         feats = json.loads(sight.read_text(encoding="utf-8"))["features"]
-        for r in read_jsonl(path):
+        batch = read_jsonl(path)
+        turns = records_turns(batch, feats)
+        for r in batch:
             split = row_split(r)
-            rows.append(dict(r, rule=feats[r["id"]], split=split or "train", real=bool(split),
+            rows.append(dict(r, rule=feats[r["id"]], split=split or "train", real=bool(split), turns=turns,
                              group=r["source"]["repo"] if split else path.stem))
     return rows
+
+
+def records_turns(batch: list[dict], feats: dict) -> bool:
+    """Did the batch record the previous turn as often for other prompts as for complaints?
+    The early batches (and the imagined sets) recorded it mostly for complaints and
+    go-aheads, so there a recorded turn gives the label away."""
+
+    def share(rows: list[dict]) -> "float | None":
+        known = [feats[r["id"]] for r in rows if "prev" in feats[r["id"]]]
+        return sum(f["prev"] is not None for f in known) / len(known) if known else None
+
+    plain = share([r for r in batch if r["label"] != "escalate"])
+    complaints = share([r for r in batch if r["label"] == "escalate"])
+    return plain is not None and (complaints is None or plain >= 0.5 * complaints)
+
+
+def possible(label: str, r: dict) -> bool:
+    """The runtime's guard (learned.possible) where the row's turn is known. The runtime
+    always knows whether there was a turn; the corpus often does not (a log of prompts
+    alone, a batch that recorded turns mostly for complaints), and there a word of
+    complaint stands in for the turn (or anything goes, where the rules' signals were not
+    recorded either)."""
+    rule = r["rule"]
+    if label != "escalate" or rule.get("kind") == "escalate" or (r["turns"] and rule.get("prev") is not None):
+        return learned.possible(label, rule)
+    signals = rule.get("signals")
+    return signals is None or any(s in signals for s in COMPLAINT)
 
 
 def matrix(rows: list[dict]) -> sparse.csr_matrix:
@@ -132,11 +164,11 @@ def scores(lr: LogisticRegression, x) -> np.ndarray:
 
 
 def mask_impossible(s: np.ndarray, rows: list[dict]) -> np.ndarray:
-    """The runtime's guard (learned.possible): no escalation without a complaint or a turn to reject."""
+    """The runtime's guard (`possible`): no escalation without a turn to reject."""
     out = s.copy()
     for j, r in enumerate(rows):
         for i, lab in enumerate(LABELS):
-            if not learned.possible(lab, r["rule"]):
+            if not possible(lab, r):
                 out[j, i] = -1e9
     return out
 

@@ -310,12 +310,6 @@ _SAYS = {
 }
 
 
-# An escalation rejects the last answer: without a word of complaint the words alone
-# cannot make one. (What the previous turn did is not a feature: the corpus recorded
-# it mostly for complaints. Only whether there was one counts, in `possible`.)
-_COMPLAINT = ("dissatisfied", "corrects", "not_taken", "persists", "deeper", "problem", "clear_error")
-
-
 # The labeling guide's hidden-complexity patterns: a race, a leak or an intermittent
 # failure is a hunt for an unknown cause however simply it is asked ("find the race
 # in..."). When the rules send one to opus, the words may not send it lower.
@@ -328,17 +322,14 @@ def kept_high(rule: dict) -> bool:
 
 
 def possible(label: str, rule: dict) -> bool:
-    """May the words make this label? An escalation rejects the previous turn: it needs a
-    word of complaint, and a turn to reject (no first prompt of a session is one), unless
-    the rules read one in the words themselves ("still wrong", "think harder")."""
-    if label != "escalate" or rule.get("kind") == "escalate":
-        return True
-    signals = rule.get("signals")
-    if signals is None:  # not recorded (old first sights)
-        return True
-    if "prev" in rule and rule["prev"] is None:
-        return False
-    return any(s in signals for s in _COMPLAINT)
+    """May the words make this label? An escalation rejects the previous turn, so it needs
+    one: the first prompt of a session, or a prompt whose conversation is unknown, is never
+    an escalation unless the rules read one in the words themselves ("still wrong").
+
+    Past a turn, the words decide, with or without a word the rules know as a complaint:
+    most real complaints ("你干了啥？", "this is what it answered me") have none, and
+    requiring one kept 58% of the training split's escalations out of the model's reach."""
+    return label != "escalate" or rule.get("kind") == "escalate" or rule.get("prev") is not None
 
 
 def weigh(decision: Decision, rule: dict, question: str, paste: str, session: "str | None") -> Decision:

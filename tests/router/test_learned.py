@@ -39,10 +39,15 @@ def test_without_its_files_the_rules_decide(monkeypatch: pytest.MonkeyPatch) -> 
     assert not any(r.startswith("learned layer") for r in d.reasons)
 
 
-def test_an_escalation_needs_a_word_of_complaint() -> None:
-    """A plain new ask is never read as a complaint, whatever the model's words say."""
-    assert not learned.possible("escalate", {"signals": {"code": 1}})
-    assert learned.possible("escalate", {"signals": {"dissatisfied": 1}})
+def test_an_escalation_needs_a_turn_to_reject() -> None:
+    """The first prompt of a session (or one whose conversation is unknown) is never read as a
+    complaint by the words alone, whatever they say; after a turn, it may be."""
+    assert not learned.possible("escalate", {"kind": "task", "prev": None, "signals": {"dissatisfied": 1}})
+    assert learned.possible("escalate", {"kind": "escalate", "prev": None})
+    assert learned.possible("escalate", {"kind": "task", "prev": "edit", "signals": {"code": 1}})
+    assert learned.possible("sonnet", {"kind": "task", "prev": None})
+    first = classify("你干了啥？")
+    assert first.kind != "escalate"
 
 
 @pytest.mark.parametrize(
