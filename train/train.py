@@ -38,7 +38,7 @@ from routing.router.evaluate import row_split  # noqa: E402
 LABELS = learned.LABELS
 NAMES = learned.feature_names()
 TIERS = ("haiku", "sonnet", "opus")
-CLASS_WEIGHT = {"opus": 1.5, "escalate": 1.2}
+CLASS_WEIGHT = {"opus": 2.5, "escalate": 1.5}
 # The rules' signals of a complaint: where the corpus does not know the previous turn, a
 # complaint word stands in for the turn that `learned.possible` needs (see `possible`).
 COMPLAINT = ("dissatisfied", "corrects", "not_taken", "persists", "deeper", "problem", "clear_error")
