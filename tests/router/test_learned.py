@@ -46,8 +46,21 @@ def test_an_escalation_needs_a_turn_to_reject() -> None:
     assert learned.possible("escalate", {"kind": "escalate", "prev": None})
     assert learned.possible("escalate", {"kind": "task", "prev": "edit", "signals": {"code": 1}})
     assert learned.possible("sonnet", {"kind": "task", "prev": None})
-    first = classify("你干了啥？")
-    assert first.kind != "escalate"
+
+
+def test_without_a_turn_only_the_rules_read_an_escalation() -> None:
+    """The corpus's real complaints, sent as first prompts: the learned layer reads none of
+    them as an escalation (only the rules may); after an edit it reads most of them."""
+    rows = [json.loads(line) for path in sorted((ROOT / "corpus" / "batches").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    complaints = [r["prompt"] for r in rows if r["label"] == "escalate"]
+    assert len(complaints) >= 1000
+
+    def by_the_layer(prompt: str, context: "Context | None") -> bool:
+        return any(x.startswith("learned layer: escalate") for x in classify(prompt, context).reasons)
+
+    assert not [p for p in complaints if by_the_layer(p, None)]
+    assert sum(by_the_layer(p, Context(prev_kind="edit")) for p in complaints) >= len(complaints) // 3
 
 
 @pytest.mark.parametrize(
