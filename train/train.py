@@ -207,8 +207,9 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="print figures; write nothing")
     ap.add_argument("--cv-only", action="store_true", help="with --check: cross-validated figures only, no held-out")
     ap.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help="a real row's weight against an imagined one")
-    ap.add_argument("--c", type=float, nargs="+", default=[5.0],
-                    help="inverse regularisation values to cross-validate (2, 5 and 10 scored alike here)")
+    ap.add_argument("--c", type=float, nargs="+", default=[20.0],
+                    help="inverse regularisation values to cross-validate (on 6,044 real rows the objective "
+                         "was 0.643, 0.648, 0.649 for 5, 10, 20)")
     args = ap.parse_args()
     REAL_WEIGHT = args.real_weight
     rows = load_rows()
