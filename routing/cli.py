@@ -71,8 +71,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Any:
         # One pass that makes no reference cycles worth collecting, then os._exit: the collector
         # would only walk the parse's records again and again (~20 ms at 1e5 lines).
         gc.disable()
-        code = report_run.fast_main(args[1:])
-        gc.enable()
+        try:
+            code = report_run.fast_main(args[1:])
+        finally:
+            gc.enable()
         if code is not None:
             if argv is not None:  # called in-process: the caller's interpreter carries on
                 sys.exit(code)

@@ -87,8 +87,10 @@ def possible(label: str, r: dict) -> bool:
     complaint stands in for the turn (or anything goes, where the rules' signals were not
     recorded either)."""
     rule = r["rule"]
-    if label != "escalate" or rule.get("kind") == "escalate" or (r["turns"] and rule.get("prev") is not None):
+    if r["turns"] and rule.get("prev") is not None:
         return learned.possible(label, rule)
+    if learned.possible(label, dict(rule, prev=None)):  # needs no turn: not an escalation, or the rules read one
+        return True
     signals = rule.get("signals")
     return signals is None or any(s in signals for s in COMPLAINT)
 

@@ -13,7 +13,7 @@ def load_strict(cwd: Optional[str] = None, project: bool = True) -> Config:
     """The config with every layer validated, report prices included; ConfigError on a mistake."""
     from routing.report.pricing import load_checked
 
-    return load_checked(cwd, project)  # type: ignore[no-any-return]
+    return load_checked(cwd, project)
 
 
 def load_config(cwd: Optional[str] = None, project: bool = True) -> Config:

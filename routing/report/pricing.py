@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from routing.core.config import Config
 
 LONG_CONTEXT_THRESHOLD = 200_000
 PER = 1_000_000.0
@@ -282,7 +285,7 @@ def parse_override(model: str, spec: Any, base: Optional[Price]) -> Price:
     return base._replace(**{k: (int(v) if k == "long_context_threshold" else float(v)) for k, v in spec.items()})
 
 
-def load_checked(cwd: Optional[str] = None, project: bool = True) -> Any:
+def load_checked(cwd: Optional[str] = None, project: bool = True) -> "Config":
     """The config with every layer validated, report prices included; ConfigError on a mistake."""
     from routing.core.config import load
 
