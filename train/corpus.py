@@ -45,6 +45,11 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
+def is_thread(path: str) -> bool:
+    """A GitHub issue, pull request or discussion: its path is the whole address."""
+    return path.startswith(("issues/", "pull/", "discussions/"))
+
+
 def check(rows: list[dict], known_ids: set[str]) -> list[str]:
     """Every problem with a batch, one line each; [] when it may be imported."""
     problems = []
@@ -63,6 +68,8 @@ def check(rows: list[dict], known_ids: set[str]) -> list[str]:
         src = r.get("source")
         if not isinstance(src, dict) or not src.get("repo") or not src.get("path"):
             problems.append(f"{where}: source needs repo and path")
+        elif not (src.get("line") or src.get("commit") or is_thread(src["path"])):
+            problems.append(f"{where}: source needs a line or a commit (a file changes; a thread names itself)")
         if r.get("prev_kind") is not None and r["prev_kind"] not in PREV_KINDS:
             problems.append(f"{where}: prev_kind {r['prev_kind']!r} is not one of {', '.join(PREV_KINDS)}")
         if r.get("tool") is not None and r["tool"] not in TOOLS:

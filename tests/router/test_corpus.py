@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
 
@@ -12,6 +13,9 @@ from routing.router.evaluate import LABELS, split_of
 from support.tools import ROOT
 
 CORPUS = ROOT / "corpus"
+_spec = importlib.util.spec_from_file_location("corpus_tool", ROOT / "train" / "corpus.py")
+corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus)  # train/ is a folder of scripts, not a package
 
 
 def _read(path) -> list[dict]:
@@ -28,8 +32,7 @@ def test_every_item_is_labeled_and_names_its_source() -> None:
         assert isinstance(r["prompt"], str), r["id"]
         assert r["source"]["repo"] and r["source"]["path"], r["id"]
         where = r["source"]
-        thread = where["path"].startswith(("issues/", "pull/", "discussions/"))  # a GitHub thread names itself
-        assert "line" in where or "commit" in where or thread, r["id"]
+        assert "line" in where or "commit" in where or corpus.is_thread(where["path"]), r["id"]
         assert r.get("prev_kind") in (None, *PREV_KINDS), r["id"]
     assert len({r["id"] for r in ROWS}) == len(ROWS)
 
@@ -81,3 +84,10 @@ def test_a_fifth_was_labeled_twice_blind_and_adjudicated() -> None:
 def test_no_prompt_appears_twice(field: str) -> None:
     seen = Counter(r[field].strip().lower() for r in ROWS if len(r[field]) > 25)
     assert not [p for p, n in seen.items() if n > 1][:5]
+
+
+def test_import_refuses_a_source_that_names_no_line_or_commit() -> None:
+    row = {"id": "X-1", "prompt": "fix it", "label": "sonnet", "source": {"repo": "a/b", "path": "prompts.md"}}
+    assert any("line or a commit" in p for p in corpus.check([row], set()))
+    assert corpus.check([dict(row, source={"repo": "a/b", "path": "prompts.md", "commit": "0" * 40})], set()) == []
+    assert corpus.check([dict(row, source={"repo": "a/b", "path": "issues/12"})], set()) == []
