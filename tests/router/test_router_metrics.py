@@ -17,8 +17,8 @@ CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last set (README: How well it routes); a refit on a
 # grown corpus moves them both ways.
 FLOORS = {
-    "test": {"n": 2720, "accuracy": 0.66, "opus_recall": 0.53, "escalate_recall": 0.63},
-    "train": {"n": 6040, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.9},
+    "test": {"n": 2980, "accuracy": 0.655, "opus_recall": 0.55, "escalate_recall": 0.645},
+    "train": {"n": 6640, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.91},
 }
 
 from routing.router.classify import classify
