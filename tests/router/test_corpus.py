@@ -10,6 +10,7 @@ import pytest
 
 from routing.router.decision import PREV_KINDS
 from routing.router.evaluate import LABELS, split_of
+from support.labeled import corpus_rows, read_jsonl
 from support.tools import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -18,11 +19,7 @@ corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(corpus)  # train/ is a folder of scripts, not a package
 
 
-def _read(path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-ROWS = [r for p in sorted((CORPUS / "batches").glob("*.jsonl")) for r in _read(p)]
+ROWS = corpus_rows()
 
 
 def test_every_item_is_labeled_and_names_its_source() -> None:
@@ -64,14 +61,14 @@ def test_split_of_is_fixed_by_the_repository_name() -> None:
 def test_every_batch_was_scored_on_first_sight() -> None:
     for path in sorted((CORPUS / "batches").glob("*.jsonl")):
         sight = json.loads((CORPUS / "first-sight" / f"{path.stem}.json").read_text(encoding="utf-8"))
-        ids = {r["id"] for r in _read(path)}
+        ids = {r["id"] for r in read_jsonl(path)}
         assert ids <= set(sight["features"]), path.stem
         assert len(sight["commit"]) == 40
 
 
 def test_a_fifth_was_labeled_twice_blind_and_adjudicated() -> None:
-    second = [x for p in sorted((CORPUS / "agreement").glob("sample-*.labels.jsonl")) for x in _read(p)]
-    adjudicated = {x["id"]: x["label"] for x in _read(CORPUS / "agreement" / "adjudicated.jsonl")}
+    second = [x for p in sorted((CORPUS / "agreement").glob("sample-*.labels.jsonl")) for x in read_jsonl(p)]
+    adjudicated = {x["id"]: x["label"] for x in read_jsonl(CORPUS / "agreement" / "adjudicated.jsonl")}
     labels = {r["id"]: r["label"] for r in ROWS}
     assert len(second) >= 0.2 * len(ROWS)
     for x in second:

@@ -11,6 +11,7 @@ import pytest
 from routing.router import learned
 from routing.router.classify import classify
 from routing.router.decision import Context
+from support.labeled import corpus_rows
 from support.tools import ROOT
 
 
@@ -51,9 +52,7 @@ def test_an_escalation_needs_a_turn_to_reject() -> None:
 def test_without_a_turn_only_the_rules_read_an_escalation() -> None:
     """The corpus's real complaints, sent as first prompts: the learned layer reads none of
     them as an escalation (only the rules may); after an edit it reads most of them."""
-    rows = [json.loads(line) for path in sorted((ROOT / "corpus" / "batches").glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    complaints = [r["prompt"] for r in rows if r["label"] == "escalate"]
+    complaints = [r["prompt"] for r in corpus_rows() if r["label"] == "escalate"]
     assert len(complaints) >= 1000
 
     def by_the_layer(prompt: str, context: "Context | None") -> bool:

@@ -7,13 +7,11 @@ single answers: a rule change that helps one prompt and hurts three fails here.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
-from support.tools import DATA, IN_CI, ROOT, SHARED
+from support.labeled import corpus_rows, read_jsonl
+from support.tools import DATA, IN_CI, SHARED
 
-CORPUS = ROOT / "corpus" / "batches"
 # Just under the figures measured when they were last set (README: How well it routes); a refit on a
 # grown corpus moves them both ways.
 FLOORS = {
@@ -25,17 +23,13 @@ from routing.router.classify import classify
 from routing.router.evaluate import evaluate, row_split, summary_line
 
 
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def _dev_rows() -> list[dict]:
     path = SHARED / "routing-dev.jsonl"
     if not path.exists():
         if IN_CI:
             pytest.fail(f"{path} missing: CI lays shared/ beside the checkout")
         pytest.skip("shared dev set not present")
-    return _rows(path)
+    return read_jsonl(path)
 
 
 def test_dev_set_meets_product_thresholds() -> None:
@@ -50,7 +44,7 @@ def test_dev_set_meets_product_thresholds() -> None:
 @pytest.mark.parametrize("name", ["routing-extra.jsonl", "routing-holdout.jsonl", "routing-holdout2.jsonl", "routing-holdout3.jsonl", "routing-holdout4.jsonl", "routing-holdout5.jsonl", "routing-holdout6.jsonl"])
 def test_own_labeled_sets_generalize(name: str) -> None:
     """Prompts written by people who never saw the rules; looser bars than the dev set."""
-    r = evaluate(_rows(DATA / name), classify)
+    r = evaluate(read_jsonl(DATA / name), classify)
     pl = r["per_label"]
     assert r["n"] >= 200
     assert r["accuracy"] >= 0.80, r["misses"]
@@ -68,8 +62,7 @@ def test_routing_saves_money_against_all_opus() -> None:
 
 
 def _corpus_rows(split: str) -> list[dict]:
-    rows = [r for p in sorted(CORPUS.glob("*.jsonl")) for r in _rows(p)]
-    return [r for r in rows if row_split(r) == split]
+    return [r for r in corpus_rows() if row_split(r) == split]
 
 
 @pytest.mark.parametrize("split", ["test", "train"])

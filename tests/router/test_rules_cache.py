@@ -6,19 +6,16 @@ the shards its first prompt needs (a hook routes one prompt), then the rest.
 
 from __future__ import annotations
 
-import json
 import marshal
 
 import pytest
-from support.tools import DATA, ROOT
+from support.labeled import all_prompts
 
 from routing.router import rules
 from routing.router.classify import classify
 from routing.router.decision import Context
 
-PROMPTS = [json.loads(line)["prompt"] for path in [*sorted((ROOT / "corpus" / "batches").glob("*.jsonl")),
-                                                   *sorted(DATA.glob("*.jsonl"))]
-           for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+PROMPTS = all_prompts()
 CTX = Context("sonnet", ["sonnet", "opus"], 1, "answer")
 
 

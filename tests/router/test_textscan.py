@@ -15,7 +15,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.tools import DATA, ROOT
+from support.labeled import all_prompts, corpus_rows
+from support.tools import ROOT
 
 from routing.claude import live_model
 from routing.router import names, prompt_text, rules, textscan
@@ -189,9 +190,7 @@ def test_a_lazy_pattern_compiles_only_when_its_requires_are_met() -> None:
 
 
 def test_plain_and_c_words_route_every_labeled_prompt_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    prompts = [json.loads(line)["prompt"] for path in [*sorted((ROOT / "corpus" / "batches").glob("*.jsonl")),
-                                                       *sorted(DATA.glob("*.jsonl"))]
-               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    prompts = all_prompts()
     ctx = Context("sonnet", ["sonnet"], 0, "edit")
 
     def decide() -> list[tuple]:
@@ -213,8 +212,7 @@ def test_most_real_prompts_route_without_compiling_a_regex(monkeypatch: pytest.M
     real = rules.LazyPattern._get
     monkeypatch.setattr(rules.LazyPattern, "_get", lambda self: compiled.add(self.source) or real(self))
     needing = 0
-    rows = [json.loads(line) for path in sorted((ROOT / "corpus" / "batches").glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = corpus_rows()
     for row in rows:
         compiled.clear()
         classify(row["prompt"])
