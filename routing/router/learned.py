@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 
 from routing.core.tiers import TIERS, step_up
-from routing.router.decision import Decision
+from routing.router.decision import PREV_KINDS, Decision
 from routing.router.textscan import stable_hash
 
 try:  # operator's C half, built into the interpreter; operator.py itself is one more file to load
@@ -57,16 +57,18 @@ def feature_names() -> list[str]:
     names += ["rule_confidence", "rule_score", "rule_score_pos"]
     names += [f"intent={i}" for i in RULE_INTENTS]
     names += ["words", "question", "paste", "short"]
+    names += [f"prev={k}" for k in PREV_KINDS]
     return names
 
 
 def named_features(rule: dict, question: str, paste: str) -> dict[str, float]:
     """The named features of one prompt. `rule` is the rules' verdict: tier, kind,
-    confidence, intent, and for tasks evidence and damp (classify's trace).
+    confidence, intent, and for tasks evidence and damp (classify's trace), and `prev`,
+    what the assistant's previous turn was, when there was one.
 
-    The conversation (Context.prev_kind) is not among them: in the corpus it was
-    recorded mostly where it decided the label, so a model would learn "any
-    context means a complaint". The rules read it instead."""
+    Training leaves `prev` out for the corpus batches that recorded the turn mostly where
+    it decided the label (train.records_turns): there a model would learn "any context
+    means a complaint"."""
     kind = rule.get("kind", "task")
     label = rule.get("tier", "sonnet") if kind == "task" else kind
     out = {f"rule={label}": 1.0, "rule_confidence": float(rule.get("confidence") or 0.0)}
@@ -83,6 +85,9 @@ def named_features(rule: dict, question: str, paste: str) -> dict[str, float]:
         out["paste"] = 1.0
     if n <= 4:
         out["short"] = 1.0
+    prev = rule.get("prev")
+    if prev in PREV_KINDS:
+        out["prev=" + prev] = 1.0
     return out
 
 
@@ -307,6 +312,9 @@ _SAYS = {
     "rule=continue": "the rules read an approval", "rule_score": "signs of hard reasoning",
     "rule_score_pos": "signs of hard reasoning", "rule_confidence": "how sure the rules were",
     "words": "the wording", "question": "it is a question", "paste": "a paste set aside", "short": "it is short",
+    "prev=edit": "the assistant had just changed files", "prev=answer": "the assistant had just answered",
+    "prev=plan": "the assistant had just proposed a plan", "prev=question": "the assistant had just asked something",
+    "prev=error": "the assistant's last turn failed",
 }
 
 

@@ -25,6 +25,22 @@ def test_the_shipped_model_loads_and_matches_its_features() -> None:
     assert meta["real_rows"] >= 1500 and "held_out" in meta
 
 
+def test_the_previous_turn_is_a_feature_only_when_there_was_one() -> None:
+    """The hook always knows the turn; the corpus rows that do not are left without it."""
+    rule = {"kind": "task", "tier": "sonnet", "confidence": 0.8}
+    assert learned.named_features(dict(rule, prev="edit"), "still broken", "")["prev=edit"] == 1.0
+    for unknown in (rule, dict(rule, prev=None), dict(rule, prev="chat")):
+        assert not [k for k in learned.named_features(unknown, "still broken", "") if k.startswith("prev=")]
+    m = learned.model()
+    assert m is not None and {f"prev={k}" for k in ("edit", "answer", "plan", "question", "error")} <= set(m.weights)
+
+
+def test_every_named_feature_has_words_for_the_explanation() -> None:
+    """`route explain` says a feature in words ("the assistant had just changed files"), never by its name."""
+    named = {n for n in learned.feature_names() if not n.startswith("intent=")}
+    assert named <= set(learned._SAYS)
+
+
 def test_word_buckets_are_stable_across_processes() -> None:
     """Training and run time must hash alike: textscan.stable_hash, never Python's salted hash()."""
     code = "from routing.router.learned import buckets; print(sorted(buckets('still broken after your fix, 还是不行')))"

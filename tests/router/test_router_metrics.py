@@ -15,8 +15,8 @@ from support.tools import DATA, IN_CI, SHARED
 # Just under the figures measured when they were last set (README: How well it routes); a refit on a
 # grown corpus moves them both ways.
 FLOORS = {
-    "test": {"n": 2980, "accuracy": 0.655, "opus_recall": 0.55, "escalate_recall": 0.645},
-    "train": {"n": 6640, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.91},
+    "test": {"n": 3240, "accuracy": 0.67, "opus_recall": 0.59, "escalate_recall": 0.65},
+    "train": {"n": 7200, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.92},
 }
 
 from routing.router.classify import classify
