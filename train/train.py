@@ -190,19 +190,26 @@ def decide(s: np.ndarray, ruled: np.ndarray, off: np.ndarray, margin: float) -> 
     return np.where(keep, ruled, best)
 
 
+NOISE = 0.003  # how far the objective moves between refits from the folds alone
+
+
 def choose_offsets(s: np.ndarray, gold: list[str], real: np.ndarray, ruled: np.ndarray) -> tuple[np.ndarray, float, dict]:
+    """The per-label offsets and margin: of those within NOISE of the best objective, the one
+    that sends the fewest tasks too low. The objective is flat near its top, so its best point
+    moves from refit to refit with the folds; the costly miss decides among near ties."""
     grid = np.arange(-1.0, 1.51, 0.25)
-    best, best_margin, best_m, best_v = np.zeros(len(LABELS)), 0.0, None, -1e9
     g = [x for x, k in zip(gold, real) if k]
+    found = []
     for margin in (0.0, 0.5, 1.0, 1.5):
         for oh in grid:
             for oo in grid:
                 for oe in grid:
                     off = np.array([oh, 0.0, oo, oe, 0.0])
                     m = metrics(g, [LABELS[i] for i in decide(s[real], ruled[real], off, margin)])
-                    if objective(m) > best_v:
-                        best, best_margin, best_m, best_v = off, margin, m, objective(m)
-    return best, best_margin, best_m
+                    found.append((objective(m), off, margin, m))
+    top = max(v for v, *_ in found)
+    _, off, margin, m = min((x for x in found if x[0] >= top - NOISE), key=lambda x: (x[3]["under"], -x[0]))
+    return off, margin, m
 
 
 def main() -> int:
@@ -212,8 +219,8 @@ def main() -> int:
     ap.add_argument("--cv-only", action="store_true", help="with --check: cross-validated figures only, no held-out")
     ap.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help="a real row's weight against an imagined one")
     ap.add_argument("--c", type=float, nargs="+", default=[20.0],
-                    help="inverse regularisation values to cross-validate (on 7,211 real rows the objective "
-                         "was 0.6697, 0.6678, 0.6696 for 20, 40, 80)")
+                    help="inverse regularisation values to cross-validate (on 7,818 real rows the best "
+                         "objective was 0.6821, 0.6803, 0.6818 for 20, 40, 80)")
     args = ap.parse_args()
     REAL_WEIGHT = args.real_weight
     rows = load_rows()

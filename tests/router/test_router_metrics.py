@@ -15,8 +15,8 @@ from support.tools import DATA, IN_CI, SHARED
 # Just under the figures measured when they were last set (README: How well it routes); a refit on a
 # grown corpus moves them both ways.
 FLOORS = {
-    "test": {"n": 3240, "accuracy": 0.67, "opus_recall": 0.59, "escalate_recall": 0.65},
-    "train": {"n": 7200, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.92},
+    "test": {"n": 3490, "accuracy": 0.665, "opus_recall": 0.60, "escalate_recall": 0.645},
+    "train": {"n": 7810, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.92},
 }
 
 from routing.router.classify import classify
