@@ -60,13 +60,17 @@ def adjudicate(rows: list[dict], second: list[dict], decisions: dict) -> tuple[l
         if b["id"] not in decisions:
             raise KeyError(f"{b['id']}: a disagreement without a verdict")
         side, why = decisions[b["id"]]
-        label = {"first": row["label"], "second": b["label"]}.get(side) or side.removeprefix("label:")
+        if side == "first":
+            label, label_why = row["label"], row.get("why")
+        elif side == "second":
+            label, label_why = b["label"], b.get("why")
+        else:  # "label:X": the guide gives neither labeler's label
+            label, label_why = side.removeprefix("label:"), why
         if label not in LABELS:
             raise ValueError(f"{b['id']}: verdict {side!r} names no label")
         records.append({"id": b["id"], "label": label, "rule": f"{side}: {why}"})
         if label != row["label"]:
-            row["label"] = label
-            row["why"] = b.get("why") if side == "second" else why
+            row["label"], row["why"] = label, label_why
             changed += 1
     return records, changed
 
