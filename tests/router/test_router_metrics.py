@@ -15,8 +15,8 @@ from support.tools import DATA, IN_CI, SHARED
 # Just under the figures measured when they were last set (README: How well it routes); a refit on a
 # grown corpus moves them both ways.
 FLOORS = {
-    "test": {"n": 3770, "accuracy": 0.665, "opus_recall": 0.55, "escalate_recall": 0.67},
-    "train": {"n": 8430, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.93},
+    "test": {"n": 3880, "accuracy": 0.665, "opus_recall": 0.58, "escalate_recall": 0.665},
+    "train": {"n": 8700, "accuracy": 0.95, "opus_recall": 0.96, "escalate_recall": 0.93},
 }
 
 from routing.router.classify import classify
