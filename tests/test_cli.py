@@ -65,6 +65,27 @@ def test_explain_names_tier_reasons_and_models() -> None:
     assert "Claude Code:" in r.stdout and "Codex:" in r.stdout and "Cursor:" in r.stdout
 
 
+def test_explain_says_when_the_learned_layer_overruled_the_rules() -> None:
+    """The layer's verdict line (with the rules' label it overruled) is shown once, beside the
+    pulls behind it, so the rules' own 'not haiku' does not read as the last word."""
+    from routing.commands.explain import render
+    from routing.core.config import DEFAULTS, Config
+    from routing.router.decision import Decision
+
+    config = Config(DEFAULTS, [], [])
+    d = Decision("haiku", "task", 0.99, ["asks for the cause of a problem",
+                                         "not haiku: the ask is more than a lookup or an explanation",
+                                         "learned layer: haiku 99% over opus 1%, not the rules' sonnet"], "diagnose")
+    out = render(d, config, ["learned layer: haiku 99%, opus 1%, sonnet 0%",
+                             "toward haiku rather than opus: the words 'why'"])
+    said = [line for line in out.splitlines() if line.startswith("  - learned layer")]
+    assert said == ["  - learned layer: haiku 99% over opus 1%, not the rules' sonnet"], out
+    assert "  - toward haiku rather than opus: the words 'why'" in out
+    missing = render(Decision("sonnet", "task", 0.6, ["no clear signal"], "task"), config,
+                     ["learned layer: not installed (routing/router/model is missing)"])
+    assert "  - learned layer: not installed" in missing
+
+
 def test_explain_json_reads_stdin() -> None:
     r = route("explain", "--json", "-", stdin="design a multi-region architecture for our billing system")
     out = json.loads(r.stdout)

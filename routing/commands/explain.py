@@ -28,11 +28,17 @@ def render(decision: Decision, config: Config, learned: "list[str]") -> str:
         f"kind:       {decision.kind} ({decision.intent})",
         f"confidence: {decision.confidence:.2f}",
         "why:",
-        *(f"  - {r}" for r in decision.reasons if not (learned and r.startswith("learned layer"))),
-        *(f"  - {r}" for r in learned),
+        *(f"  - {r}" for r in decision.reasons),
+        # The layer's verdict is already among the reasons (with whether it overruled the
+        # rules); from `learned.explain` only the pulls behind it are new.
+        *(f"  - {r}" for r in learned if not r.startswith("learned layer") or not _weighed(decision)),
         "models:     " + " | ".join(f"{label}: {config.model_for(tool, decision.tier)}" for tool, label in TOOLS),
     ]
     return "\n".join(lines)
+
+
+def _weighed(decision: Decision) -> bool:
+    return any(r.startswith("learned layer") for r in decision.reasons)
 
 
 @click.command()

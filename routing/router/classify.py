@@ -552,10 +552,14 @@ def _task(rules: RuleSet, question: str, paste: str, sig: _Signals, trace: dict)
 
 
 def _why_not(tier: str, base: str, score: float) -> list[str]:
-    """Say why the other tiers lost, so `route explain` shows the whole choice."""
+    """Say why the other tiers lost, so `route explain` shows the whole choice, in words
+    (the score and its threshold mean nothing to a user)."""
     if tier == "opus":
-        return [f"not {base}: deep-reasoning evidence {score:.1f} >= {OPUS_AT}"]
-    out = [f"not opus: deep-reasoning evidence {score:.1f} < {OPUS_AT}"]
+        return [f"not {base}: the signs of reasoning across a system outweigh what holds it down"]
+    if score <= 0:
+        out = ["not opus: no sign of reasoning across a system or of an unknown cause"]
+    else:
+        out = ["not opus: some signs of deep reasoning, too few for opus"]
     if tier == "sonnet":
         out.append("not haiku: the ask is more than a lookup or an explanation")
     else:

@@ -71,6 +71,18 @@ def test_reasons_name_the_losing_tiers() -> None:
     assert any(r.startswith("not haiku") for r in d.reasons)
 
 
+def test_reasons_are_words_not_scores() -> None:
+    """`route explain` and the hook show these to users: no internal score against its threshold."""
+    import re
+
+    from support.labeled import all_prompts
+
+    compared = re.compile(r"\d\s*(?:<|>|<=|>=)\s*-?\d")
+    for prompt in all_prompts()[::7]:
+        bad = [r for r in classify(prompt).reasons if compared.search(r)]
+        assert not bad, (prompt[:80], bad)
+
+
 @pytest.mark.parametrize("junk", ["", "   \n\t ", b"\xff\xfe\x00garbage", "\x00\x01\x02", None, 12345, "🙂" * 50])
 def test_junk_never_crashes(junk: object) -> None:
     d = classify(junk)
