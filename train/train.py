@@ -213,7 +213,7 @@ def choose_offsets(s: np.ndarray, gold: list[str], real: np.ndarray,
                     m = metrics(g, [LABELS[i] for i in decide(s[real], ruled[real], off, margin)])
                     found.append((objective(m), off, margin, m))
     n = len(grid)
-    shape = (len(margins), n, n, n)
+    shape = (len(margins), n, n, n)  # `found` is in the loops' order: margin, then haiku, opus, escalate
     smooth = ndimage.uniform_filter(np.array([v for v, *_ in found]).reshape(shape),
                                     size=(1, 3, 3, 3), mode="nearest").ravel()
     top = float(smooth.max())

@@ -16,6 +16,7 @@ from routing.router.decision import PREV_KINDS, Context, Decision
 from routing.router.rules import rules_for
 
 TOOLS = (("claude", "Claude Code"), ("codex", "Codex"), ("cursor", "Cursor"))
+LEARNED = "learned layer"  # how the learned layer's own lines begin (learned.weigh, learned.explain)
 
 
 def models_for(config: Config, tier: str) -> dict[str, str]:
@@ -23,22 +24,20 @@ def models_for(config: Config, tier: str) -> dict[str, str]:
 
 
 def render(decision: Decision, config: Config, learned: "list[str]") -> str:
+    # The layer's verdict is already among the reasons (with whether it overruled the
+    # rules) when it weighed in; then only the pulls behind it are new from `learned.explain`.
+    if any(r.startswith(LEARNED) for r in decision.reasons):
+        learned = [r for r in learned if not r.startswith(LEARNED)]
     lines = [
         f"tier:       {decision.tier}",
         f"kind:       {decision.kind} ({decision.intent})",
         f"confidence: {decision.confidence:.2f}",
         "why:",
         *(f"  - {r}" for r in decision.reasons),
-        # The layer's verdict is already among the reasons (with whether it overruled the
-        # rules); from `learned.explain` only the pulls behind it are new.
-        *(f"  - {r}" for r in learned if not r.startswith("learned layer") or not _weighed(decision)),
+        *(f"  - {r}" for r in learned),
         "models:     " + " | ".join(f"{label}: {config.model_for(tool, decision.tier)}" for tool, label in TOOLS),
     ]
     return "\n".join(lines)
-
-
-def _weighed(decision: Decision) -> bool:
-    return any(r.startswith("learned layer") for r in decision.reasons)
 
 
 @click.command()
